@@ -1,0 +1,148 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Purposes of outgoing messages whose Telegram message id matters later.
+const (
+	PurposeCard  = "card"  // a handoff card in the staff group; its id lets the card be edited
+	PurposeRelay = "relay" // an owner's words relayed to staff; replying to it answers the owner
+)
+
+// Outgoing is one message (or edit) waiting for, or done with, the sender.
+// Payload is the sender's own JSON; storage does not look inside.
+type Outgoing struct {
+	ID          int64           `db:"id"`
+	ChatID      int64           `db:"chat_id"`
+	Payload     json.RawMessage `db:"payload"`
+	Urgent      bool            `db:"urgent"`
+	TicketID    *int64          `db:"ticket_id"`
+	Purpose     string          `db:"purpose"`
+	CreatedAt   time.Time       `db:"created_at"`
+	NotBefore   time.Time       `db:"not_before"`
+	LeasedUntil *time.Time      `db:"leased_until"`
+	Attempts    int             `db:"attempts"`
+	SentAt      *time.Time      `db:"sent_at"`
+	MessageID   *int64          `db:"message_id"`
+}
+
+const outgoingColumns = `id, chat_id, payload, urgent, ticket_id, purpose, created_at, not_before,
+	leased_until, attempts, sent_at, message_id`
+
+// EnqueueOutgoing stores a message for the sender, leased to the caller until
+// leaseUntil so that the caller may send it at once without another sender
+// taking it. The stored row is returned with its id.
+func (q *Queries) EnqueueOutgoing(ctx context.Context, o Outgoing, leaseUntil time.Time) (Outgoing, error) {
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = time.Now()
+	}
+	if o.NotBefore.IsZero() {
+		o.NotBefore = o.CreatedAt
+	}
+	const ins = `
+		INSERT INTO outgoing (chat_id, payload, urgent, ticket_id, purpose, created_at, not_before, leased_until)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		RETURNING id`
+	var lease *time.Time
+	if !leaseUntil.IsZero() {
+		lease = &leaseUntil
+	}
+	if err := q.db.GetContext(ctx, &o.ID, ins, o.ChatID, string(o.Payload), o.Urgent, o.TicketID, o.Purpose,
+		o.CreatedAt, o.NotBefore, lease); err != nil {
+		return Outgoing{}, fmt.Errorf("enqueue outgoing: %w", err)
+	}
+	o.LeasedUntil = lease
+	return o, nil
+}
+
+// LeaseOutgoing takes up to limit unsent messages that are due and not
+// leased by another sender, urgent first, and leases them until leaseUntil.
+func (s *Store) LeaseOutgoing(ctx context.Context, now, leaseUntil time.Time, limit int) ([]Outgoing, error) {
+	var os []Outgoing
+	const upd = `
+		UPDATE outgoing SET leased_until = $2
+		WHERE id IN (
+			SELECT id FROM outgoing
+			WHERE sent_at IS NULL AND NOT failed AND not_before <= $1
+				AND (leased_until IS NULL OR leased_until < $1)
+			ORDER BY urgent DESC, id
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)
+		RETURNING ` + outgoingColumns
+	if err := s.db.SelectContext(ctx, &os, upd, now, leaseUntil, limit); err != nil {
+		return nil, fmt.Errorf("lease outgoing: %w", err)
+	}
+	return os, nil
+}
+
+// Sent is what Telegram confirmed for one outgoing row.
+type Sent struct {
+	ID        int64
+	MessageID int64
+	At        time.Time
+}
+
+// MarkSent records confirmed sends in one statement, and remembers the
+// message ids of handoff cards on their tickets.
+func (s *Store) MarkSent(ctx context.Context, sent []Sent) error {
+	if len(sent) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(sent))
+	mids := make([]int64, len(sent))
+	ats := make([]string, len(sent))
+	for i, x := range sent {
+		ids[i], mids[i], ats[i] = x.ID, x.MessageID, x.At.UTC().Format(time.RFC3339Nano)
+	}
+	const upd = `
+		WITH done AS (
+			UPDATE outgoing o SET sent_at = x.at, message_id = NULLIF(x.mid, 0), attempts = o.attempts + 1, leased_until = NULL
+			FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[]) AS x (id, mid, at)
+			WHERE o.id = x.id
+			RETURNING o.ticket_id, o.purpose, o.chat_id, o.message_id)
+		UPDATE tickets t SET card_chat_id = d.chat_id, card_message_id = d.message_id
+		FROM done d
+		WHERE d.purpose = 'card' AND d.ticket_id = t.id AND d.message_id IS NOT NULL`
+	if _, err := s.db.ExecContext(ctx, upd, int64Array(ids), int64Array(mids), stringArray(ats)); err != nil {
+		return fmt.Errorf("mark sent: %w", err)
+	}
+	return nil
+}
+
+// RetryOutgoing releases a message after a failed attempt, due again at
+// notBefore; after maxAttempts it is set aside as failed.
+func (s *Store) RetryOutgoing(ctx context.Context, id int64, notBefore time.Time, msg string, maxAttempts int) (gaveUp bool, err error) {
+	const upd = `
+		UPDATE outgoing SET attempts = attempts + 1, not_before = $2, last_error = $3,
+			leased_until = NULL, failed = attempts + 1 >= $4
+		WHERE id = $1 RETURNING failed`
+	if err := s.db.GetContext(ctx, &gaveUp, upd, id, notBefore, msg, maxAttempts); err != nil {
+		return false, fmt.Errorf("retry outgoing %d: %w", id, mapErr(err))
+	}
+	return gaveUp, nil
+}
+
+// FailOutgoing sets a message aside for good (Telegram refused it: blocked
+// by the user, chat not found, bad request).
+func (s *Store) FailOutgoing(ctx context.Context, id int64, msg string) error {
+	const upd = `UPDATE outgoing SET attempts = attempts + 1, failed = true, last_error = $2, leased_until = NULL WHERE id = $1`
+	if _, err := s.db.ExecContext(ctx, upd, id, msg); err != nil {
+		return fmt.Errorf("fail outgoing %d: %w", id, err)
+	}
+	return nil
+}
+
+// OutgoingByMessage finds what we sent as Telegram message messageID in chat
+// chatID (to route a staff member's reply), or ErrNotFound.
+func (q *Queries) OutgoingByMessage(ctx context.Context, chatID, messageID int64) (Outgoing, error) {
+	var o Outgoing
+	const sel = `SELECT ` + outgoingColumns + ` FROM outgoing WHERE chat_id = $1 AND message_id = $2 ORDER BY id DESC LIMIT 1`
+	if err := q.db.GetContext(ctx, &o, sel, chatID, messageID); err != nil {
+		return Outgoing{}, fmt.Errorf("outgoing message %d: %w", messageID, mapErr(err))
+	}
+	return o, nil
+}

@@ -1,0 +1,64 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Owner is a person who writes to the bot about their home.
+type Owner struct {
+	ID         int64     `db:"id"`
+	TelegramID int64     `db:"telegram_id"`
+	ChatID     int64     `db:"chat_id"`
+	Name       string    `db:"name"`
+	Lang       string    `db:"lang"`
+	Estate     string    `db:"estate"`
+	Unit       string    `db:"unit"`
+	CreatedAt  time.Time `db:"created_at"`
+	UpdatedAt  time.Time `db:"updated_at"`
+}
+
+const ownerColumns = `id, telegram_id, chat_id, name, lang, estate, unit, created_at, updated_at`
+
+// UpsertOwner returns the owner for this Telegram user, creating it on first
+// contact. An existing owner keeps their language and unit; chat and name
+// follow Telegram.
+func (q *Queries) UpsertOwner(ctx context.Context, telegramID, chatID int64, name, lang string) (Owner, error) {
+	const ups = `
+		INSERT INTO owners (telegram_id, chat_id, name, lang) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (telegram_id) DO UPDATE SET chat_id = EXCLUDED.chat_id, name = EXCLUDED.name,
+			updated_at = CASE WHEN owners.chat_id <> EXCLUDED.chat_id OR owners.name <> EXCLUDED.name
+				THEN now() ELSE owners.updated_at END
+		RETURNING ` + ownerColumns
+	var o Owner
+	if err := q.db.GetContext(ctx, &o, ups, telegramID, chatID, name, lang); err != nil {
+		return Owner{}, fmt.Errorf("upsert owner: %w", err)
+	}
+	return o, nil
+}
+
+// Owner returns the owner with this id, or ErrNotFound.
+func (q *Queries) Owner(ctx context.Context, id int64) (Owner, error) {
+	var o Owner
+	if err := q.db.GetContext(ctx, &o, `SELECT `+ownerColumns+` FROM owners WHERE id = $1`, id); err != nil {
+		return Owner{}, fmt.Errorf("owner %d: %w", id, mapErr(err))
+	}
+	return o, nil
+}
+
+// SetOwnerLang records the language the owner writes in.
+func (q *Queries) SetOwnerLang(ctx context.Context, id int64, lang string) error {
+	if _, err := q.db.ExecContext(ctx, `UPDATE owners SET lang = $2, updated_at = now() WHERE id = $1 AND lang <> $2`, id, lang); err != nil {
+		return fmt.Errorf("set owner lang: %w", err)
+	}
+	return nil
+}
+
+// SetOwnerUnit remembers the unit the owner last gave, to offer it next time.
+func (q *Queries) SetOwnerUnit(ctx context.Context, id int64, unit string) error {
+	if _, err := q.db.ExecContext(ctx, `UPDATE owners SET unit = $2, updated_at = now() WHERE id = $1 AND unit <> $2`, id, unit); err != nil {
+		return fmt.Errorf("set owner unit: %w", err)
+	}
+	return nil
+}
