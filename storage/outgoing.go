@@ -146,3 +146,15 @@ func (q *Queries) OutgoingByMessage(ctx context.Context, chatID, messageID int64
 	}
 	return o, nil
 }
+
+// RenewOutgoing extends the lease on rows a sender still holds.
+func (s *Store) RenewOutgoing(ctx context.Context, ids []int64, until time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	const upd = `UPDATE outgoing SET leased_until = $2 WHERE id = ANY($1) AND sent_at IS NULL`
+	if _, err := s.db.ExecContext(ctx, upd, int64Array(ids), until); err != nil {
+		return fmt.Errorf("renew outgoing leases: %w", err)
+	}
+	return nil
+}

@@ -62,3 +62,16 @@ func (q *Queries) SetOwnerUnit(ctx context.Context, id int64, unit string) error
 	}
 	return nil
 }
+
+// ChatLang returns the language of the owner in this chat, zh-Hans if none.
+func (q *Queries) ChatLang(ctx context.Context, chatID int64) (string, error) {
+	var lang string
+	err := q.db.GetContext(ctx, &lang, `SELECT lang FROM owners WHERE chat_id = $1 ORDER BY updated_at DESC LIMIT 1`, chatID)
+	if err != nil {
+		if mapErr(err) == ErrNotFound {
+			return "zh-Hans", nil
+		}
+		return "", fmt.Errorf("chat lang: %w", err)
+	}
+	return lang, nil
+}

@@ -287,3 +287,19 @@ func (q *Queries) Events(ctx context.Context, ticketID int64) ([]Event, error) {
 	}
 	return es, nil
 }
+
+// CancelTicket withdraws a ticket that is still open, claimed or in
+// progress, with an event; false when it was already finished.
+func (q *Queries) CancelTicket(ctx context.Context, id int64, now time.Time) (bool, error) {
+	const upd = `UPDATE tickets SET status = 'cancelled', closed_at = $2, updated_at = $2
+		WHERE id = $1 AND status IN ('open', 'claimed', 'in_progress') RETURNING id`
+	var got int64
+	err := q.db.GetContext(ctx, &got, upd, id, now)
+	if mapErr(err) == ErrNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("cancel ticket %d: %w", id, err)
+	}
+	return true, q.AddEvent(ctx, Event{TicketID: id, At: now, Actor: ActorOwner, Kind: "cancelled"})
+}
