@@ -15,7 +15,7 @@ type area struct {
 // areas are tried in this order at each position; longer words first where
 // one contains another.
 var areas = [...]area{
-	{"lift", []string{"电梯", "升降机", "𨋢", "lift", "elevator"}},
+	{"lift", []string{"电梯", "升降机", "䢂", "lift", "elevator"}}, // 䢂 is 𨋢 (Cantonese "lift") simplified
 	{"car park", []string{"地下停车场", "停车场", "地下车库", "车库", "地库", "car park", "carpark", "parking lot", "garage"}},
 	{"lobby", []string{"入户大堂", "大堂", "大厅", "lobby"}},
 	{"corridor", []string{"走廊", "走道", "过道", "楼道", "corridor", "hallway"}},

@@ -82,7 +82,9 @@ func (l Location) String() string {
 }
 
 // Empty reports whether neither a unit nor an area is known.
-func (l Location) Empty() bool { return strings.TrimSpace(l.Unit) == "" && strings.TrimSpace(l.Area) == "" }
+func (l Location) Empty() bool {
+	return strings.TrimSpace(l.Unit) == "" && strings.TrimSpace(l.Area) == ""
+}
 
 // ConfidenceThreshold is the confidence below which the bot must not guess
 // the intent and asks the owner to choose.
