@@ -1,0 +1,125 @@
+package model
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// token kinds in the feature stream.
+const (
+	tagUni   = 0x9E3779B97F4A7C15
+	tagBi    = 0xC2B2AE3D27D4EB4F
+	tagTri   = 0x165667B19E3779F9
+	tagChar3 = 0x27D4EB2F165667C5
+	tagChar4 = 0x85EBCA77C2B2AE63
+)
+
+func mix(x uint64) uint64 { // splitmix64 finaliser
+	x ^= x >> 30
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 27
+	x *= 0x94D049BB133111EB
+	x ^= x >> 31
+	return x
+}
+
+// AppendFeatures appends the hashed features of normalised text (see
+// AppendNormalized) to dst, as bucket numbers below buckets (a power of two).
+// A message is read as a stream of tokens: each Han character, each other
+// symbol, and each run of letters/digits (a word, digit runs folded to "0");
+// features are token 1-, 2- and 3-grams plus character 3- and 4-grams
+// inside words of three or more letters. It never allocates when dst has room.
+func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
+	shift := 64 - uint(log2(buckets))
+	emit := func(h uint64) { dst = append(dst, uint32(mix(h)>>shift)) }
+	var p1, p2 uint64 // previous token hashes, 0 when none
+	push := func(t uint64) {
+		emit(t ^ tagUni)
+		if p1 != 0 {
+			emit(mix(p1^tagBi) ^ t)
+			if p2 != 0 {
+				emit(mix(mix(p2^tagTri)^p1) ^ t)
+			}
+		}
+		p2, p1 = p1, t
+	}
+	for i := 0; i < len(norm); {
+		r, n := utf8.DecodeRune(norm[i:])
+		switch {
+		case r == ' ':
+			i += n
+		case isWordRune(r):
+			// a word: letters and digits, digit runs folded to one '0'.
+			start := i
+			var h uint64 = 0xCBF29CE484222325
+			letters := 0
+			prevDigit := false
+			for i < len(norm) {
+				r, n = utf8.DecodeRune(norm[i:])
+				if !isWordRune(r) {
+					break
+				}
+				if '0' <= r && r <= '9' || unicode.IsDigit(r) {
+					if !prevDigit {
+						h = (h ^ '0') * 0x100000001B3
+					}
+					prevDigit = true
+				} else {
+					prevDigit = false
+					letters++
+					h = (h ^ uint64(r)) * 0x100000001B3
+				}
+				i += n
+			}
+			push(mix(h) | 1)
+			if letters >= 3 && letters == utf8.RuneCount(norm[start:i]) {
+				dst = appendCharGrams(dst, norm[start:i], shift)
+			}
+		default:
+			push(mix(uint64(r)+0x10000000) | 1)
+			i += n
+		}
+	}
+	return dst
+}
+
+// appendCharGrams adds the character 3- and 4-grams of a word, with '<' and
+// '>' marking its edges.
+func appendCharGrams(dst []uint32, word []byte, shift uint) []uint32 {
+	var w [4]uint64 // sliding window of rune values, w[3] newest
+	w[3] = '<'
+	count := 1
+	add := func(r rune) {
+		w[0], w[1], w[2], w[3] = w[1], w[2], w[3], uint64(r)
+		count++
+		if count >= 3 {
+			dst = append(dst, uint32(mix(((w[1]*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar3)>>shift))
+		}
+		if count >= 4 {
+			dst = append(dst, uint32(mix((((w[0]*0x100000001B3^w[1])*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar4)>>shift))
+		}
+	}
+	for _, r := range string(word) {
+		add(r)
+	}
+	add('>')
+	return dst
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
+	if unicode.Is(unicode.Han, r) {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func log2(n int) int {
+	k := 0
+	for 1<<k < n {
+		k++
+	}
+	return k
+}

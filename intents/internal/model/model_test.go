@@ -1,0 +1,54 @@
+package model
+
+import (
+	"bytes"
+	"testing"
+)
+
+var tiny = []Example{
+	{"水管漏水", 0, false, 0}, {"水龙头漏水了", 0, false, 0}, {"厨房漏水", 0, false, 0},
+	{"煤气泄漏好大味", 0, true, 5}, {"闻到煤气味", 0, true, 5}, {"有煤气味", 0, true, 5},
+	{"楼上太吵了", 1, false, 7}, {"隔壁装修好吵", 1, false, 7}, {"晚上很吵", 1, false, 7},
+	{"管理费多少钱?", 2, false, 13}, {"怎么交管理费?", 2, false, 13}, {"管理费几时交?", 2, false, 13},
+	{"谢谢", 3, false, 16}, {"谢谢你们", 3, false, 16}, {"好的谢谢", 3, false, 16},
+}
+
+func TestTrainDeterministicAndRoundTrip(t *testing.T) {
+	t.Parallel()
+	cfg := DefaultTrainConfig
+	cfg.Buckets, cfg.Folds, cfg.MinDF = 1<<12, 3, 1
+	m1, rep := Train(tiny, cfg)
+	m2, _ := Train(tiny, cfg)
+	var b1, b2 bytes.Buffer
+	if err := m1.Encode(&b1); err != nil {
+		t.Fatal(err)
+	}
+	if err := m2.Encode(&b2); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
+		t.Fatal("training twice gave different models")
+	}
+	if rep.Temperature <= 0 || rep.UrgentThreshold <= 0 || rep.UrgentThreshold > 0.5 {
+		t.Errorf("report %+v", rep)
+	}
+	m, err := Decode(b1.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Scores
+	m.Predict(AppendFeatures(nil, AppendNormalized(nil, "管理费怎么交?"), m.Buckets), &s)
+	if best := argmax(s.Intent[:]); best != 2 {
+		t.Errorf("trained model says intent %d for a fee question, probabilities %v", best, s.Intent)
+	}
+	m.Predict(AppendFeatures(nil, AppendNormalized(nil, "有好大煤气味"), m.Buckets), &s)
+	if float32(s.Urgent) < m.UrgentThreshold {
+		t.Errorf("gas smell not urgent: %v < %v", s.Urgent, m.UrgentThreshold)
+	}
+	if _, err := Decode([]byte("garbage")); err == nil {
+		t.Error("Decode accepted garbage")
+	}
+	if _, err := Decode(b1.Bytes()[:b1.Len()/2]); err == nil {
+		t.Error("Decode accepted a truncated file")
+	}
+}

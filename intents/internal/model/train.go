@@ -1,0 +1,284 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// Example is one labelled training line. Category is -1 when unknown.
+type Example struct {
+	Text     string
+	Intent   int
+	Urgent   bool
+	Category int
+}
+
+// TrainConfig holds the trainer's hyper-parameters. Training is
+// deterministic for a given config and example order.
+type TrainConfig struct {
+	Buckets      int     // feature buckets, a power of two
+	Epochs       int     // passes over the data
+	LearnRate    float64 // AdaGrad step
+	L2           float64 // weight decay per update
+	MinDF        int     // features seen in fewer examples are dropped
+	UrgentWeight float64 // loss weight of urgent examples (recall matters most)
+	UrgentRecall float64 // target recall when choosing the urgent threshold
+	Folds        int     // cross-validation folds for calibration
+	Seed         uint64
+}
+
+// DefaultTrainConfig is the configuration the shipped model is trained with.
+var DefaultTrainConfig = TrainConfig{
+	Buckets: 1 << 17, Epochs: 30, LearnRate: 0.3, L2: 1e-6, MinDF: 2,
+	UrgentWeight: 3, UrgentRecall: 0.99, Folds: 5, Seed: 20261124,
+}
+
+// Report describes a training run, from out-of-fold predictions.
+type Report struct {
+	Examples        int
+	Features        int // buckets kept
+	OOFAccuracy     float64
+	OOFUrgentRecall float64
+	OOFUrgentPrec   float64
+	OOFCategoryAcc  float64
+	Temperature     float64
+	UrgentThreshold float64
+}
+
+type featured struct {
+	feats []uint32
+	value float64
+	Example
+}
+
+// Train fits the model: K-fold out-of-fold predictions choose the intent
+// temperature and the urgent threshold, then one model is fitted on all
+// examples.
+func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
+	data := make([]featured, len(exs))
+	df := make([]int32, cfg.Buckets)
+	var norm []byte
+	seen := make(map[uint32]bool)
+	for i, ex := range exs {
+		norm = AppendNormalized(norm[:0], ex.Text)
+		fs := AppendFeatures(nil, norm, cfg.Buckets)
+		clear(seen)
+		for _, f := range fs {
+			if !seen[f] {
+				seen[f] = true
+				df[f]++
+			}
+		}
+		v := 1.0
+		if len(fs) > 0 {
+			v = 1 / math.Sqrt(float64(len(fs)))
+		}
+		data[i] = featured{feats: fs, value: v, Example: ex}
+	}
+	kept := 0
+	for i := range data { // drop rare features from training; they keep weight 0
+		data[i].feats = slices.DeleteFunc(data[i].feats, func(f uint32) bool { return int(df[f]) < cfg.MinDF })
+	}
+	for _, d := range df {
+		if int(d) >= cfg.MinDF {
+			kept++
+		}
+	}
+	rep := Report{Examples: len(exs), Features: kept}
+
+	// Out-of-fold predictions.
+	type oof struct {
+		logits [NIntent]float64
+		s      Scores
+	}
+	preds := make([]oof, len(data))
+	for fold := range cfg.Folds {
+		var train []featured
+		for i, d := range data {
+			if i%cfg.Folds != fold {
+				train = append(train, d)
+			}
+		}
+		m := fit(train, cfg)
+		m.Temperature = 1
+		for i := fold; i < len(data); i += cfg.Folds {
+			var norm []byte
+			norm = AppendNormalized(norm, data[i].Text)
+			fs := AppendFeatures(nil, norm, cfg.Buckets)
+			m.Predict(fs, &preds[i].s)
+			for k := range NIntent {
+				preds[i].logits[k] = math.Log(math.Max(preds[i].s.Intent[k], 1e-300))
+			}
+		}
+	}
+	// Temperature: minimise out-of-fold negative log-likelihood.
+	bestT, bestNLL := 1.0, math.Inf(1)
+	for t := 0.25; t <= 4.0001; t += 0.05 {
+		nll := 0.0
+		var p [NIntent]float64
+		for i, d := range data {
+			var z [NIntent]float64
+			for k := range z {
+				z[k] = preds[i].logits[k] / t
+			}
+			softmax(z[:], p[:])
+			nll -= math.Log(math.Max(p[d.Intent], 1e-12))
+		}
+		if nll < bestNLL {
+			bestT, bestNLL = t, nll
+		}
+	}
+	// Urgent threshold: the highest that keeps the target recall.
+	var pos []float64
+	correct, catOK, catN := 0, 0, 0
+	for i, d := range data {
+		if argmax(preds[i].s.Intent[:]) == d.Intent {
+			correct++
+		}
+		if d.Category >= 0 {
+			catN++
+			if argmax(preds[i].s.Category[:]) == d.Category {
+				catOK++
+			}
+		}
+		if d.Urgent {
+			pos = append(pos, preds[i].s.Urgent)
+		}
+	}
+	thr := 0.5
+	if len(pos) > 0 {
+		slices.Sort(pos)
+		miss := int(math.Floor((1 - cfg.UrgentRecall) * float64(len(pos))))
+		thr = math.Min(0.5, pos[miss]*0.999)
+	}
+	tp, fp := 0, 0
+	for i, d := range data {
+		if preds[i].s.Urgent >= thr {
+			if d.Urgent {
+				tp++
+			} else {
+				fp++
+			}
+		}
+	}
+	rep.OOFAccuracy = ratio(correct, len(data))
+	rep.OOFCategoryAcc = ratio(catOK, catN)
+	rep.OOFUrgentRecall = ratio(tp, len(pos))
+	rep.OOFUrgentPrec = ratio(tp, tp+fp)
+	rep.Temperature, rep.UrgentThreshold = bestT, thr
+
+	m := fit(data, cfg)
+	m.Temperature = float32(bestT)
+	m.UrgentThreshold = float32(thr)
+	return m, rep
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func argmax(p []float64) int {
+	best := 0
+	for i, v := range p {
+		if v > p[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// fit runs AdaGrad on the three heads jointly and quantises the result.
+func fit(data []featured, cfg TrainConfig) *Model {
+	w := make([]float64, cfg.Buckets*Width)
+	g2 := make([]float64, cfg.Buckets*Width)
+	var bias, gb [Width]float64
+	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(len(data))))
+	order := make([]int, len(data))
+	for i := range order {
+		order[i] = i
+	}
+	var z, grad [Width]float64
+	var p [NCategory]float64
+	for range cfg.Epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, idx := range order {
+			d := &data[idx]
+			z = bias
+			for _, f := range d.feats {
+				row := w[int(f)*Width:][:Width]
+				for k := range Width {
+					z[k] += row[k] * d.value
+				}
+			}
+			softmax(z[:NIntent], p[:NIntent])
+			for k := range NIntent {
+				grad[k] = p[k]
+			}
+			grad[d.Intent]--
+			y, wt := 0.0, 1.0
+			if d.Urgent {
+				y, wt = 1, cfg.UrgentWeight
+			}
+			grad[offUrgent] = (sigmoid(z[offUrgent]) - y) * wt
+			if d.Category >= 0 {
+				softmax(z[offCat:], p[:])
+				for k := range NCategory {
+					grad[offCat+k] = p[k]
+				}
+				grad[offCat+d.Category]--
+			} else {
+				for k := range NCategory {
+					grad[offCat+k] = 0
+				}
+			}
+			for k := range Width {
+				gb[k] += grad[k] * grad[k]
+				bias[k] -= cfg.LearnRate * grad[k] / math.Sqrt(gb[k]+1e-8)
+			}
+			for _, f := range d.feats {
+				base := int(f) * Width
+				for k := range Width {
+					gk := grad[k]*d.value + cfg.L2*w[base+k]
+					if gk == 0 {
+						continue
+					}
+					g2[base+k] += gk * gk
+					w[base+k] -= cfg.LearnRate * gk / math.Sqrt(g2[base+k]+1e-8)
+				}
+			}
+		}
+	}
+	return quantise(w, bias, cfg.Buckets)
+}
+
+func quantise(w []float64, bias [Width]float64, buckets int) *Model {
+	m := &Model{Buckets: buckets, rows: make([]int8, len(w))}
+	head := func(k int) int {
+		switch {
+		case k < NIntent:
+			return 0
+		case k == offUrgent:
+			return 1
+		}
+		return 2
+	}
+	var maxAbs [3]float64
+	for i, v := range w {
+		h := head(i % Width)
+		maxAbs[h] = math.Max(maxAbs[h], math.Abs(v))
+	}
+	for h := range maxAbs {
+		m.Scales[h] = float32(math.Max(maxAbs[h], 1e-9) / 127)
+	}
+	for i, v := range w {
+		m.rows[i] = int8(math.Round(v / float64(m.Scales[head(i%Width)])))
+	}
+	for k := range Width {
+		m.Bias[k] = float32(bias[k])
+	}
+	return m
+}

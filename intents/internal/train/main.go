@@ -1,0 +1,83 @@
+// Command train fits the local intent model from labelled JSON lines and
+// writes the compact model file the intents package embeds. It is run by
+// `go generate ./intents` and is deterministic: the same corpus gives the
+// same bytes. It never reads heldout.jsonl; that file is for evaluation only.
+//
+//	go run ./intents/internal/train -in intents/corpus/train.jsonl -out intents/model.bin
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"concierge/intents/internal/model"
+)
+
+type line struct {
+	Text     string `json:"text"`
+	Intent   string `json:"intent"`
+	Urgent   bool   `json:"urgent"`
+	Category string `json:"category"`
+}
+
+func main() {
+	in := flag.String("in", "corpus/train.jsonl", "labelled training lines")
+	out := flag.String("out", "model.bin", "model file to write")
+	flag.Parse()
+	if strings.Contains(filepath.Base(*in), "heldout") {
+		log.Fatal("train: refusing to train on a held-out file")
+	}
+	exs, err := read(*in)
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, rep := model.Train(exs, model.DefaultTrainConfig)
+	var buf bytes.Buffer
+	if err := m.Encode(&buf); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Fprintf(os.Stderr, "train: %d examples, %d features kept, %d bytes written to %s\n",
+		rep.Examples, rep.Features, buf.Len(), *out)
+	fmt.Fprintf(os.Stderr, "train: out-of-fold accuracy=%.4f category=%.4f urgent recall=%.4f precision=%.4f; temperature=%.2f urgent threshold=%.4f\n",
+		rep.OOFAccuracy, rep.OOFCategoryAcc, rep.OOFUrgentRecall, rep.OOFUrgentPrec, rep.Temperature, rep.UrgentThreshold)
+}
+
+func read(path string) ([]model.Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var exs []model.Example
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var l line
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
+		}
+		in := slices.Index(model.Intents[:], l.Intent)
+		if in < 0 {
+			return nil, fmt.Errorf("%s:%d: unknown intent %q", path, n, l.Intent)
+		}
+		cat := slices.Index(model.Categories[:], l.Category)
+		exs = append(exs, model.Example{Text: l.Text, Intent: in, Urgent: l.Urgent, Category: cat})
+	}
+	return exs, sc.Err()
+}

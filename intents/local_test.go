@@ -1,0 +1,94 @@
+package intents
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestLocalHardCases(t *testing.T) {
+	t.Parallel()
+	l := newLocal(t)
+	tests := []struct {
+		name, text string
+		intent     Intent
+		urgent     bool
+		category   Category // "" to skip
+	}{
+		{"slow repair is a complaint", "报修三天了都没人来", Complaint, false, ""},
+		{"slow repair traditional", "報修咗三日都冇人嚟", Complaint, false, ""},
+		{"conditional question", "电梯坏了的话找谁?", Inquiry, false, ""},
+		{"negated complaint is a question", "不是投诉,就是想问一下管理费怎么交", Inquiry, false, CatFees},
+		{"fee question", "请问管理费可以用微信交吗?", Inquiry, false, CatFees},
+		{"burst pipe", "家里水管爆了,水漫到客厅了!", Repair, true, CatWater},
+		{"gas smell", "煤气味好重", Repair, true, CatGas},
+		{"trapped in lift cantonese", "有人困咗喺lift入面", Repair, true, CatLift},
+		{"trapped in lift", "someone is trapped in the lift", Repair, true, CatLift},
+		{"gas smell english", "I can smell gas in the corridor", Repair, true, CatGas},
+		{"dripping tap is not urgent", "厨房水龙头一直滴水,关不紧,想报修", Repair, false, CatWater},
+		{"noise complaint", "楼上每天晚上12点还在剁东西,吵得睡不着", Complaint, false, CatNoise},
+		{"rude guard", "保安态度很差,对业主大呼小叫", Complaint, false, CatStaffAttitude},
+		{"thanks", "谢谢你们,师傅已经修好了", Other, false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := l.Understand(context.Background(), tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Intent != tc.intent {
+				t.Errorf("Understand(%q).Intent = %s (%.2f), want %s", tc.text, r.Intent, r.Confidence, tc.intent)
+			}
+			if r.Urgent != tc.urgent {
+				t.Errorf("Understand(%q).Urgent = %v, want %v", tc.text, r.Urgent, tc.urgent)
+			}
+			if tc.category != "" && r.Category != tc.category {
+				t.Errorf("Understand(%q).Category = %s, want %s", tc.text, r.Category, tc.category)
+			}
+		})
+	}
+}
+
+func TestLocalResult(t *testing.T) {
+	t.Parallel()
+	l := newLocal(t)
+	r, err := l.Understand(context.Background(), "您好,3栋2单元1201厨房水管爆了,水漫到客厅了,请马上派人来!")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Model != LocalModelName || r.Lang != LangHans || r.Location.Unit != "3栋2单元1201" {
+		t.Errorf("got model %q lang %q unit %q", r.Model, r.Lang, r.Location.Unit)
+	}
+	if !strings.Contains(r.Summary, "3栋2单元1201") || !strings.Contains(r.Summary, "水管爆了") || strings.Contains(r.Summary, "您好") {
+		t.Errorf("summary %q should name the unit and the problem, without the greeting", r.Summary)
+	}
+	if r.Confidence < 0 || r.Confidence > 1 || !r.Confident() {
+		t.Errorf("confidence %v should be a confident probability", r.Confidence)
+	}
+
+	long := strings.Repeat("Block B 12/F Flat C, the water pipe under the kitchen sink is leaking badly ", 20)
+	r, _ = l.Understand(context.Background(), long)
+	if n := utf8.RuneCountInString(r.Summary); n > maxSummary || strings.ContainsAny(r.Summary, "\n\t") {
+		t.Errorf("summary has %d runes or several lines: %q", n, r.Summary)
+	}
+	if r.Lang != LangEn || !strings.HasPrefix(strings.TrimPrefix(r.Summary, "URGENT "), "Repair/") {
+		t.Errorf("English summary %q (lang %s)", r.Summary, r.Lang)
+	}
+
+	r, _ = l.Understand(context.Background(), "12樓C室廁所塞咗")
+	if r.Lang != LangHant || !strings.Contains(r.Summary, "報修") {
+		t.Errorf("traditional summary %q (lang %s)", r.Summary, r.Lang)
+	}
+}
+
+func TestConfident(t *testing.T) {
+	t.Parallel()
+	if (Result{Confidence: ConfidenceThreshold - 0.01}).Confident() {
+		t.Error("below the threshold must not be confident")
+	}
+	if !(Result{Confidence: ConfidenceThreshold}).Confident() {
+		t.Error("at the threshold must be confident")
+	}
+}
