@@ -6,6 +6,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"net/url"
+	"regexp"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -114,3 +116,36 @@ func mapErr(err error) error {
 	}
 	return err
 }
+
+// CreateSchema makes a fresh schema in the database at baseURL and returns
+// a URL that uses it and a function that drops it: for `concierge bench`
+// and tools that must not touch real data.
+func CreateSchema(ctx context.Context, baseURL, name string) (string, func(context.Context) error, error) {
+	if !schemaName.MatchString(name) {
+		return "", nil, fmt.Errorf("schema name %q: want lower-case letters, digits and _", name)
+	}
+	db, err := sqlx.ConnectContext(ctx, "postgres", baseURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("connect: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+name); err != nil {
+		db.Close()
+		return "", nil, fmt.Errorf("create schema %s: %w", name, err)
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	drop := func(ctx context.Context) error {
+		defer db.Close()
+		_, err := db.ExecContext(ctx, "DROP SCHEMA "+name+" CASCADE")
+		return err
+	}
+	return u.String(), drop, nil
+}
+
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)

@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"concierge/storage"
+)
+
+// Cards and escalations are what handoff asks of the bot (handoff.Notifier):
+// durable messages to the staff group and to supervisors.
+
+// PostCard posts the ticket's handoff card in the staff group with a Claim
+// button. A repost (after an escalation) says how long it has waited.
+func (b *Bot) PostCard(ctx context.Context, tk storage.Ticket, repost bool) error {
+	if b.cfg.StaffChatID == 0 {
+		b.log.WarnContext(ctx, "no STAFF_CHAT_ID: handoff card not posted; staff can still use /next", "ticket", tk.Code)
+		return nil
+	}
+	return b.inTx(ctx, func(t *turn) error {
+		o := Out{Text: b.cardText(tk, repost), Buttons: [][]Button{{{Text: T(b.staffLang(), "card.claim"), Data: fmt.Sprintf("claim:%d", tk.ID)}}}}
+		return b.sendFor(ctx, t, b.cfg.StaffChatID, o, tk.Urgent, &tk.ID, storage.PurposeCard)
+	})
+}
+
+// Escalate alerts the supervisors (privately, or in the staff group when
+// none is registered) and records nothing itself: handoff writes the event.
+func (b *Bot) Escalate(ctx context.Context, tk storage.Ticket, reason string) error {
+	return b.inTx(ctx, func(t *turn) error {
+		sups, err := t.tx.Supervisors(ctx)
+		if err != nil {
+			return err
+		}
+		targets := make([]struct {
+			chat int64
+			lang string
+		}, 0, len(sups))
+		for _, s := range sups {
+			targets = append(targets, struct {
+				chat int64
+				lang string
+			}{s.TelegramID, s.Lang})
+		}
+		if len(targets) == 0 && b.cfg.StaffChatID != 0 {
+			targets = append(targets, struct {
+				chat int64
+				lang string
+			}{b.cfg.StaffChatID, b.staffLang()})
+		}
+		for _, x := range targets {
+			msg := T(x.lang, "escalate."+reason, tk.Code, b.waited(tk, t.now)) + "\n\n" + b.cardText(tk, false)
+			if err := b.sendFor(ctx, t, x.chat, Out{Text: msg}, true, &tk.ID, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// inTx runs fn in a transaction of its own and delivers what it queued.
+func (b *Bot) inTx(ctx context.Context, fn func(*turn) error) error {
+	var out []storage.Outgoing
+	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
+		t := &turn{tx: tx, now: b.cfg.Now()}
+		if err := fn(t); err != nil {
+			return err
+		}
+		out = t.out
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.sender.Deliver(out...)
+	return nil
+}
+
+func (b *Bot) staffLang() string {
+	if b.cfg.StaffLang != "" {
+		return b.cfg.StaffLang
+	}
+	return LangHans
+}
+
+func (b *Bot) waited(tk storage.Ticket, now time.Time) string {
+	d := now.Sub(tk.CreatedAt).Round(time.Minute)
+	if d < time.Minute {
+		return "<1m"
+	}
+	return strings.TrimSuffix(d.String(), "0s")
+}
+
+// cardText is the staff-facing summary of a ticket.
+func (b *Bot) cardText(tk storage.Ticket, repost bool) string {
+	lang := b.staffLang()
+	var sb strings.Builder
+	if tk.Urgent {
+		sb.WriteString(T(lang, "urgent.mark") + " ")
+	}
+	if repost {
+		sb.WriteString(T(lang, "card.repost") + " ")
+	}
+	fmt.Fprintf(&sb, "%s · %s · %s\n", tk.Code, T(lang, "kindname."+tk.Kind), T(lang, "category."+tk.Category))
+	loc := tk.Location
+	if loc == "" {
+		loc = T(lang, "location.none")
+	}
+	fmt.Fprintf(&sb, "📍 %s\n📝 %s\n", loc, tk.Summary)
+	fmt.Fprintf(&sb, T(lang, "card.waited"), b.waited(tk, b.cfg.Now()))
+	return sb.String()
+}

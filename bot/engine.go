@@ -1,0 +1,306 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"concierge/intents"
+	"concierge/storage"
+)
+
+// understander turns an owner's words into a result: the local model, or an
+// LLM with the local model as fallback.
+type understander interface {
+	Understand(ctx context.Context, text string) (intents.Result, error)
+}
+
+// Config is everything the bot needs; cmd/concierge fills it from the
+// environment.
+type Config struct {
+	Store      *storage.Store
+	Understand understander
+	Answers    answerer // the knowledge base; nil: inquiries always go to staff
+
+	TelegramToken  string    // empty: terminal mode (`concierge chat`)
+	TelegramAPIURL string    // Bot API server
+	SkipGetMe      bool      // do not check the token at start (tests, bench)
+	Terminal       io.Writer // where terminal mode prints the bot's messages
+
+	StaffChatID        int64
+	StaffLang          string // language of cards in the staff group
+	EstateName         string
+	Hotline            string
+	Location           *time.Location
+	Now                func() time.Time
+	ClaimTimeoutUrgent time.Duration
+	ClaimTimeoutNormal time.Duration
+	DialogueTimeout    time.Duration // an unanswered question expires after this
+
+	Sender   SenderConfig
+	Workers  int // update-processing workers (each chat stays on one)
+	Logger   *slog.Logger
+	Registry prometheus.Registerer
+}
+
+// Bot is the running Telegram side.
+type Bot struct {
+	cfg    Config
+	store  *storage.Store
+	tg     *tgbot.Bot
+	sender *Sender
+	log    *slog.Logger
+	m      *metrics
+
+	hubMu sync.RWMutex
+	hub   Handoffs
+
+	queues []chan int64
+}
+
+// Handoffs is what the bot asks of the staff queue (handoff.Hub).
+type Handoffs interface {
+	Kick()
+}
+
+// New builds the bot. With a token it checks it with getMe unless
+// SkipGetMe; without one it runs in terminal mode.
+func New(ctx context.Context, cfg Config) (*Bot, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.DialogueTimeout <= 0 {
+		cfg.DialogueTimeout = 30 * time.Minute
+	}
+	if cfg.Hotline == "" {
+		cfg.Hotline = "400-800-1234"
+	}
+	if cfg.EstateName == "" {
+		cfg.EstateName = "物业"
+	}
+	cfg.Sender.Logger = cfg.Logger
+	b := &Bot{cfg: cfg, store: cfg.Store, log: cfg.Logger.With("component", "bot"), m: newMetrics(cfg.Registry)}
+
+	token := cfg.TelegramToken
+	opts := []tgbot.Option{
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithDefaultHandler(b.step(b.onOwnerMessage)),
+		tgbot.WithErrorsHandler(func(err error) { b.log.Warn("telegram client", "err", err) }),
+	}
+	if token == "" || cfg.SkipGetMe {
+		opts = append(opts, tgbot.WithSkipGetMe())
+	}
+	if token == "" {
+		token = "terminal"
+	}
+	if cfg.TelegramAPIURL != "" {
+		opts = append(opts, tgbot.WithServerURL(cfg.TelegramAPIURL))
+	}
+	tg, err := tgbot.New(token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the Bot API: %w", err)
+	}
+	b.tg = tg
+	var tr transport = telegramTransport{tg: tg}
+	if cfg.TelegramToken == "" {
+		tr = &terminalTransport{w: cfg.Terminal}
+	}
+	b.sender = newSender(cfg.Store, tr, cfg.Sender, b.m)
+	b.queues = make([]chan int64, cfg.Workers)
+	for i := range b.queues {
+		b.queues[i] = make(chan int64, 256)
+	}
+	b.routes()
+	return b, nil
+}
+
+// SetHub connects the staff queue; call it before Run.
+func (b *Bot) SetHub(h Handoffs) {
+	b.hubMu.Lock()
+	b.hub = h
+	b.hubMu.Unlock()
+}
+
+func (b *Bot) kick() {
+	b.hubMu.RLock()
+	h := b.hub
+	b.hubMu.RUnlock()
+	if h != nil {
+		h.Kick()
+	}
+}
+
+// Telegram returns the go-telegram/bot client (for setWebhook and friends).
+func (b *Bot) Telegram() *tgbot.Bot { return b.tg }
+
+// turn is one update being processed inside its transaction.
+type turn struct {
+	tx       *storage.Tx
+	upd      *models.Update
+	updateID int64
+	now      time.Time
+	out      []storage.Outgoing
+	handoff  bool
+	err      error
+}
+
+type turnKey struct{}
+
+func turnFrom(ctx context.Context) *turn {
+	t, _ := ctx.Value(turnKey{}).(*turn)
+	return t
+}
+
+// step adapts a handler that returns an error to go-telegram/bot's
+// HandlerFunc; the error and any panic are kept on the turn, which rolls
+// the transaction back.
+func (b *Bot) step(fn func(context.Context, *turn) error) tgbot.HandlerFunc {
+	return func(ctx context.Context, _ *tgbot.Bot, _ *models.Update) {
+		t := turnFrom(ctx)
+		if t == nil {
+			return
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				t.err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			}
+		}()
+		t.err = fn(ctx, t)
+	}
+}
+
+// process handles one stored update in one transaction. Updates already
+// processed, or held by another worker, are skipped.
+func (b *Bot) process(ctx context.Context, updateID int64) error {
+	start := time.Now()
+	var t *turn
+	var upd models.Update
+	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
+		t = nil
+		row, err := tx.LockUpdate(ctx, updateID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("lock update: %w", err)
+		}
+		if err := json.Unmarshal(row.Payload, &upd); err != nil {
+			b.log.WarnContext(ctx, "stored update unreadable; set aside", "update_id", updateID, "err", err)
+			return tx.MarkUpdateProcessed(ctx, updateID, b.cfg.Now())
+		}
+		t = &turn{tx: tx, upd: &upd, updateID: updateID, now: b.cfg.Now()}
+		b.tg.ProcessUpdate(context.WithValue(ctx, turnKey{}, t), &upd)
+		if t.err != nil {
+			return t.err
+		}
+		return tx.MarkUpdateProcessed(ctx, updateID, t.now)
+	})
+	if err != nil {
+		b.m.updateErrors.Inc()
+		b.log.ErrorContext(ctx, "update not handled", "update_id", updateID, "err", err)
+		gaveUp, ferr := b.store.RecordUpdateFailure(context.WithoutCancel(ctx), updateID, err.Error(), maxUpdateAttempts, b.cfg.Now())
+		if ferr != nil {
+			return errors.Join(err, ferr)
+		}
+		if gaveUp {
+			b.apologise(context.WithoutCancel(ctx), &upd)
+		}
+		return err
+	}
+	if t != nil {
+		b.sender.Deliver(t.out...)
+		if t.handoff {
+			b.kick()
+		}
+		b.m.updates.Inc()
+		b.m.processSeconds.Observe(time.Since(start).Seconds())
+	}
+	return nil
+}
+
+const maxUpdateAttempts = 5
+
+// apologise tells the person their message was kept but could not be
+// handled, in a transaction of its own.
+func (b *Bot) apologise(ctx context.Context, u *models.Update) {
+	chat, lang := updateChat(u)
+	if chat == 0 {
+		return
+	}
+	var out storage.Outgoing
+	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
+		t := &turn{tx: tx, now: b.cfg.Now()}
+		if err := b.send(ctx, t, chat, Out{Text: T(lang, "sorry", b.cfg.Hotline)}, false); err != nil {
+			return err
+		}
+		out = t.out[0]
+		return nil
+	})
+	if err != nil {
+		b.log.ErrorContext(ctx, "apology not queued", "chat_id", chat, "err", err)
+		return
+	}
+	b.sender.Deliver(out)
+}
+
+// send queues a message in the turn's transaction; it leaves once the
+// transaction commits.
+func (b *Bot) send(ctx context.Context, t *turn, chatID int64, o Out, urgent bool) error {
+	return b.sendFor(ctx, t, chatID, o, urgent, nil, "")
+}
+
+func (b *Bot) sendFor(ctx context.Context, t *turn, chatID int64, o Out, urgent bool, ticketID *int64, purpose string) error {
+	payload, err := json.Marshal(o)
+	if err != nil {
+		return fmt.Errorf("encode message: %w", err)
+	}
+	row, err := t.tx.EnqueueOutgoing(ctx, storage.Outgoing{
+		ChatID: chatID, Payload: payload, Urgent: urgent, TicketID: ticketID, Purpose: purpose, CreatedAt: t.now,
+	}, t.now.Add(b.sender.cfg.Lease))
+	if err != nil {
+		return err
+	}
+	t.out = append(t.out, row)
+	return nil
+}
+
+// Run processes updates and sends messages until ctx ends.
+func (b *Bot) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, q := range b.queues {
+		wg.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case id := <-q:
+					b.process(ctx, id)
+				}
+			}
+		})
+	}
+	wg.Go(func() { b.sender.Run(ctx) })
+	wg.Go(func() { b.sweepInbox(ctx) })
+	wg.Go(func() { b.expireDialogues(ctx) })
+	wg.Wait()
+	return nil
+}
