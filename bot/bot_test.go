@@ -309,7 +309,9 @@ func TestBadInputGetsClearAnswer(t *testing.T) {
 		{"emoji only", func(id, chat int64) models.Update { return tgfake.TextUpdate(id, chat, "zh-hans", "😡😡😡") }, "文字", false},
 		{"unknown command", func(id, chat int64) models.Update { return tgfake.TextUpdate(id, chat, "zh-hans", "/foo") }, "命令", false},
 		{"4,000-character rant", func(id, chat int64) models.Update { return tgfake.TextUpdate(id, chat, "zh-hans", long) }, "", true},
-		{"other group", func(id, chat int64) models.Update { return tgfake.GroupTextUpdate(id, -4242, chat, "zh-hans", "大家好") }, "", false},
+		{"other group", func(id, chat int64) models.Update {
+			return tgfake.GroupTextUpdate(id, -4242, chat, "zh-hans", "大家好")
+		}, "", false},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -188,6 +188,9 @@ func (b *Bot) onOwnerMessage(ctx context.Context, t *turn) error {
 	if o.conv.State == stateAwaitLocation && o.dlg.Draft != nil {
 		return b.answerLocation(ctx, t, o, text)
 	}
+	if handled, err := b.followUp(ctx, t, o, text, photo); handled || err != nil {
+		return err
+	}
 	return b.understandAndAct(ctx, t, o, text)
 }
 

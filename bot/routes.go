@@ -16,6 +16,7 @@ func (b *Bot) routes() {
 
 	on(b.isOtherGroup, func(ctx context.Context, _ *tgbot.Bot, u *models.Update) {})
 	b.staffRoutes(on)
+	b.followupRoutes(on)
 
 	owner := []struct {
 		cmd string

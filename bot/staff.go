@@ -8,6 +8,8 @@ import (
 	"concierge/storage"
 )
 
+var staffTexts = map[string]text{}
+
 // staffRoutes registers the staff side: claim buttons and staff commands.
 func (b *Bot) staffRoutes(on func(tgbot.MatchFunc, tgbot.HandlerFunc)) {}
 

@@ -49,7 +49,23 @@ func normLang(lang string) string {
 	return LangHans
 }
 
-var texts = map[string]text{
+// texts is every message the bot sends; each dialogue keeps its own table.
+var texts = joinTexts(coreTexts, notifyTexts, staffTexts, followupTexts)
+
+func joinTexts(tables ...map[string]text) map[string]text {
+	all := map[string]text{}
+	for _, t := range tables {
+		for k, v := range t {
+			if _, dup := all[k]; dup {
+				panic("text key defined twice: " + k) // caught by TestTextsComplete
+			}
+			all[k] = v
+		}
+	}
+	return all
+}
+
+var coreTexts = map[string]text{
 	"welcome": {
 		"您好%s,欢迎使用%s客服助手!😊\n\n您可以直接用自己的话告诉我:\n• 报修:例如「3栋2单元1201 厨房水管一直在滴水」\n• 投诉:例如「楼上每天半夜装修,吵得睡不着」\n• 咨询:例如「装修要办什么手续?」\n\n我会为您登记工单并转交客服同事跟进,处理进度会在这里通知您。紧急情况(漏水、燃气味、有人困在电梯里)请直接说明,我们会立即安排;24小时服务热线:%s。\n\n常用命令:/mytickets 我的工单 · /status 工单号 查询进度 · /cancel 工单号 撤销 · /help 帮助",
 		"您好%s,歡迎使用%s客服助手!😊\n\n您可以直接用自己的說話話我知:\n• 報修:例如「第8座15樓C室 廚房水喉一直滴水」\n• 投訴:例如「樓上成日半夜裝修,嘈到瞓唔著」\n• 查詢:例如「裝修要辦咩手續?」\n\n我會為您登記工單並轉交客服同事跟進,處理進度會喺呢度通知您。緊急情況(漏水、煤氣味、有人困咗喺電梯)請直接講,我們會即刻安排;24小時服務熱線:%s。\n\n常用指令:/mytickets 我的工單 · /status 工單號 查詢進度 · /cancel 工單號 撤銷 · /help 幫助",
