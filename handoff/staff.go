@@ -82,9 +82,10 @@ func (h *Hub) ackTicket(ctx context.Context, t storage.Ticket, s storage.Staff) 
 // for others. It returns false when nothing waits.
 func (h *Hub) Next(ctx context.Context, s storage.Staff) (storage.Ticket, bool, error) {
 	consumer := consumerOf(s)
+	qs := queuesFor(s.Role)
 	requeued := map[int64]bool{}
 	for range 100 {
-		e, ok, err := h.take(ctx, queuesFor(s.Role), consumer)
+		e, ok, err := h.take(ctx, qs, consumer)
 		if err != nil || !ok {
 			return storage.Ticket{}, false, err
 		}
@@ -103,7 +104,8 @@ func (h *Hub) Next(ctx context.Context, s storage.Staff) (storage.Ticket, bool, 
 				return storage.Ticket{}, false, err
 			}
 			if requeued[t.ID] {
-				return storage.Ticket{}, false, nil
+				// Back round to it: s passed everything left on this queue.
+				qs = slices.DeleteFunc(slices.Clone(qs), func(q string) bool { return q == e.Queue })
 			}
 			requeued[t.ID] = true
 			continue
