@@ -337,10 +337,9 @@ func (b *Bot) answerLocation(ctx context.Context, t *turn, o *owner, text string
 	if err != nil {
 		return fmt.Errorf("understand location: %w", err)
 	}
-	// A message that is itself an emergency, or clearly a new request with
-	// its own location, is not an answer to the question.
-	if r.Urgent {
-		return b.understandAndAct(ctx, t, o, text)
+	if r.Location.Empty() && r.Urgent {
+		// Not an answer but an emergency: act on everything said so far.
+		return b.understandAndAct(ctx, t, o, d.Text+"\n"+text)
 	}
 	d.Unit, d.Area = r.Location.Unit, r.Location.Area
 	if d.Unit == "" && d.Area == "" {

@@ -76,6 +76,7 @@ func Lang(code string) string {
 // after Load or Parse and safe for concurrent use.
 type Base struct {
 	estate  map[string]string
+	hotline string
 	entries []*Entry
 	byID    map[string]*Entry
 	index   *index
@@ -105,6 +106,7 @@ func Load() (*Base, error) {
 func Parse(data []byte) (*Base, error) {
 	var doc struct {
 		Estate  map[string]string `yaml:"estate"`
+		Hotline string            `yaml:"hotline"`
 		Entries []*Entry          `yaml:"entries"`
 	}
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -113,6 +115,9 @@ func Parse(data []byte) (*Base, error) {
 	var errs []error
 	if len(doc.Entries) == 0 {
 		errs = append(errs, errors.New("no entries"))
+	}
+	if strings.TrimSpace(doc.Hotline) == "" {
+		errs = append(errs, errors.New("no hotline"))
 	}
 	byID := make(map[string]*Entry, len(doc.Entries))
 	for i, e := range doc.Entries {
@@ -139,8 +144,11 @@ func Parse(data []byte) (*Base, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("invalid knowledge base: %w", err)
 	}
-	return &Base{estate: doc.Estate, entries: doc.Entries, byID: byID, index: newIndex(doc.Entries)}, nil
+	return &Base{estate: doc.Estate, hotline: strings.TrimSpace(doc.Hotline), entries: doc.Entries, byID: byID, index: newIndex(doc.Entries)}, nil
 }
+
+// Hotline returns the estate's 24-hour service number.
+func (b *Base) Hotline() string { return b.hotline }
 
 // Estate returns the estate's name in lang, with the usual fallbacks.
 func (b *Base) Estate(lang string) string { return pick(b.estate, lang) }
