@@ -43,6 +43,10 @@ var answerable = []struct {
 	{"物业费的发票怎么开", "zh-hans", "invoices"},
 	{"门禁卡丢了", "zh-hans", "owner_card"},
 	{"业主证在哪里办", "zh-hans", "owner_card"},
+	{"交管理费", "zh-hans", "fees"},
+	{"水费怎么交", "zh-hans", "fees"},
+	{"放行条", "zh-hans", "move_out"},
+	{"收据", "zh-hans", "invoices"},
 	// zh-Hant and Cantonese
 	{"管理費點樣交?", "zh-hk", "fees"},
 	{"管理費可以用支付寶嗎", "zh-tw", "fees"},
@@ -99,6 +103,15 @@ var unanswerable = []struct{ text, lang string }{
 	{"", "en"},
 	{"我家门锁坏了打不开", "zh-hans"},
 	{"What's the weather tomorrow?", "en"},
+	{"我要报修", "zh-hans"},
+	{"热水器坏了", "zh-hans"},
+	{"楼道灯不亮", "zh-hans"},
+	{"投诉邻居养狗很吵", "zh-hans"},
+	{"装修噪音投诉", "zh-hans"},
+	{"管理费太贵了,服务又差", "zh-hans"},
+	{"我想投诉物业费乱收", "zh-hans"},
+	{"wifi password", "en"},
+	{"停车月卡和车位租赁", "zh-hans"}, // two topics at once: ask, do not guess
 }
 
 func TestLookupAnswers(t *testing.T) {
