@@ -13,6 +13,25 @@
 // inquiry}; urgent tickets of any kind go to the urgent stream, read first.
 // Entries carry ticket_id, code, kind, urgent, outbox_id and reason.
 //
+// Every change that puts a ticket back on a queue (opened, released,
+// transferred to a queue, recovered) goes through the Postgres outbox in the
+// transaction that made it, and the relay publishes it; Kick wakes the relay.
+//
+// Pass acknowledges the offered entry and adds a copy at the end of its
+// stream listing who passed; Next hands such a copy back unoffered to those
+// staff, so it stays available to everyone else at once (at the price of its
+// place in line).
+//
+// An entry delivered MaxDeliveries times and still unacknowledged after
+// ReclaimIdle is taken over by one process (XCLAIM), reported once with
+// Notifier.Escalate(t, "poison") and moved to {prefix}handoff:dead. The
+// ticket stays open in Postgres, so its card can still be claimed.
+//
+// Creating the "cards" group on a stream succeeds only where the stream had
+// none: the one process that sees this republishes the stream's open,
+// unassigned tickets through the outbox. Cards are recorded in Postgres
+// (handoff_cards), so a republished ticket whose card was posted gets none.
+//
 // handoff imports storage and never Telegram types: the bot implements
 // Notifier to post cards and alert supervisors.
 package handoff

@@ -134,8 +134,14 @@ func (h *Hub) key(queue string) string { return h.cfg.Prefix + "handoff:" + queu
 // deadKey is the stream poison entries are set aside on.
 func (h *Hub) deadKey() string { return h.cfg.Prefix + "handoff:dead" }
 
-// offersKey maps ticket id to the staff entry last offered by Next.
-func (h *Hub) offersKey() string { return h.cfg.Prefix + "handoff:offers" }
+// offerKey holds the entry Next last offered a staff member:
+// "ticket_id queue entry_id", expiring after offerTTL.
+func (h *Hub) offerKey(staffID int64) string {
+	return fmt.Sprintf("%shandoff:offer:%d", h.cfg.Prefix, staffID)
+}
+
+// offerTTL bounds how long an unanswered offer is remembered.
+const offerTTL = 24 * time.Hour
 
 // queueOf is the stream a ticket waits on.
 func queueOf(queue string, urgent bool) string {

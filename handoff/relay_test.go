@@ -171,3 +171,34 @@ func TestRedisLossRepublishesOpenTicketsOnly(t *testing.T) {
 		t.Errorf("repair stream after second hub's cycle: %v", got)
 	}
 }
+
+func TestTwoRelaysPublishEachRowOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t, Config{})
+	second := b.another("test-b", b.notes)
+	b.relay(t, b.hub) // groups in place
+	want := map[int64]bool{}
+	for range 60 {
+		want[b.ticket(t, storage.KindRepair, false).ID] = true
+	}
+	errs := make(chan error, 2)
+	for _, h := range []*Hub{b.hub, second} {
+		go func() { _, err := h.relayOnce(b.ctx); errs <- err }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := b.entries(t, storage.KindRepair)
+	seen := map[int64]bool{}
+	for _, id := range got {
+		if seen[id] {
+			t.Errorf("ticket %d published twice", id)
+		}
+		seen[id] = true
+	}
+	if len(seen) != len(want) {
+		t.Errorf("%d tickets published, want %d", len(seen), len(want))
+	}
+}

@@ -24,7 +24,22 @@ func queuesFor(role string) []string {
 
 func consumerOf(s storage.Staff) string { return fmt.Sprintf("staff-%d", s.ID) }
 
-func offerField(ticketID, staffID int64) string { return fmt.Sprintf("%d:%d", ticketID, staffID) }
+// offered returns the queue and entry id Next last offered s for this
+// ticket, if any.
+func (h *Hub) offered(ctx context.Context, ticketID int64, s storage.Staff) (queue, id string, ok bool, err error) {
+	v, err := h.rdb.Get(ctx, h.offerKey(s.ID)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, err
+	}
+	f := strings.Fields(v)
+	if len(f) != 3 || f[0] != strconv.FormatInt(ticketID, 10) {
+		return "", "", false, nil
+	}
+	return f[1], f[2], true, nil
+}
 
 // Claim makes s the ticket's assignee if it is still open and unassigned;
 // Postgres decides, so of concurrent claims exactly one wins. It writes a
@@ -56,16 +71,15 @@ func (h *Hub) ackTicket(ctx context.Context, t storage.Ticket, s storage.Staff) 
 		h.log.WarnContext(ctx, "entries not acknowledged", "ticket", t.Code, "err", err)
 		return
 	}
-	field := offerField(t.ID, s.ID)
-	offered, _ := h.rdb.HGet(ctx, h.offersKey(), field).Result()
+	q, id, offered, _ := h.offered(ctx, t.ID, s)
 	_, err = h.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, o := range hs {
 			p.XAck(ctx, h.key(queueOf(o.Queue, o.Urgent)), groupStaff, o.StreamID)
 		}
-		if q, id, ok := strings.Cut(offered, " "); ok {
+		if offered {
 			p.XAck(ctx, h.key(q), groupStaff, id)
+			p.Del(ctx, h.offerKey(s.ID))
 		}
-		p.HDel(ctx, h.offersKey(), field)
 		return nil
 	})
 	if err != nil {
@@ -110,7 +124,8 @@ func (h *Hub) Next(ctx context.Context, s storage.Staff) (storage.Ticket, bool, 
 			requeued[t.ID] = true
 			continue
 		}
-		if err := h.rdb.HSet(ctx, h.offersKey(), offerField(t.ID, s.ID), e.Queue+" "+e.ID).Err(); err != nil {
+		offer := fmt.Sprintf("%d %s %s", t.ID, e.Queue, e.ID)
+		if err := h.rdb.Set(ctx, h.offerKey(s.ID), offer, offerTTL).Err(); err != nil {
 			return storage.Ticket{}, false, fmt.Errorf("next: %w", err)
 		}
 		h.log.InfoContext(ctx, "ticket offered", "ticket", t.Code, "staff_id", s.ID, "entry_id", e.ID)
@@ -256,16 +271,15 @@ func (h *Hub) Pass(ctx context.Context, ticketID int64, s storage.Staff) error {
 	if err != nil {
 		return fmt.Errorf("pass: %w", err)
 	}
-	field := offerField(t.ID, s.ID)
-	offered, err := h.rdb.HGet(ctx, h.offersKey(), field).Result()
-	if err != nil && !errors.Is(err, redis.Nil) {
+	q, entryID, ok, err := h.offered(ctx, t.ID, s)
+	if err != nil {
 		return fmt.Errorf("pass %s: %w", t.Code, err)
 	}
-	if q, id, ok := strings.Cut(offered, " "); ok {
-		if err := h.passEntry(ctx, q, id, s); err != nil {
+	if ok {
+		if err := h.passEntry(ctx, q, entryID, s); err != nil {
 			return fmt.Errorf("pass %s: %w", t.Code, err)
 		}
-		h.rdb.HDel(ctx, h.offersKey(), field)
+		h.rdb.Del(ctx, h.offerKey(s.ID))
 	}
 	id := s.ID
 	ev := storage.Event{TicketID: t.ID, At: h.cfg.Now(), Actor: storage.ActorStaff, StaffID: &id, Kind: "passed",

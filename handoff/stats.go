@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -48,11 +49,11 @@ func (h *Hub) Stats(ctx context.Context) ([]QueueStat, error) {
 				}
 			}
 		}
-		if n, err := lens[i].Result(); err == nil {
-			st.StreamLen = n
-		} else if err != redis.Nil && !isNoGroup(err) {
-			return nil, err
+		n, err := lens[i].Result()
+		if err != nil {
+			return nil, fmt.Errorf("stats of %s: %w", q, err)
 		}
+		st.StreamLen = n
 		if p, err := staff[i].Result(); err == nil {
 			st.Pending = p.Count
 		}

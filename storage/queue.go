@@ -98,10 +98,22 @@ func (q *Queries) OpenUnclaimedTickets(ctx context.Context) ([]Ticket, error) {
 	return ts, nil
 }
 
+// cardLockClass is the first key of the advisory locks that serialize card
+// posting per ticket.
+const cardLockClass = 0x0CA4D
+
 // RecordCard notes that the card for this outbox row is being posted. It
 // returns false when one was already recorded. Call it in the transaction
-// that commits only after the card was handed to the bot.
+// that commits only after the card was handed to the bot: it also takes a
+// transaction-scoped advisory lock on the ticket, so two handoffs of one
+// ticket (a duplicate entry, a recovered one) are decided one after the
+// other and CardPosted sees the earlier. The ticket row itself is not
+// locked, so the bot may write to it while posting.
 func (q *Queries) RecordCard(ctx context.Context, outboxID, ticketID int64, now time.Time) (bool, error) {
+	const lock = `SELECT pg_advisory_xact_lock($1, ($2 % 2147483647)::int)`
+	if _, err := q.db.ExecContext(ctx, lock, cardLockClass, ticketID); err != nil {
+		return false, fmt.Errorf("lock card of ticket %d: %w", ticketID, err)
+	}
 	const ins = `INSERT INTO handoff_cards (outbox_id, ticket_id, posted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`
 	res, err := q.db.ExecContext(ctx, ins, outboxID, ticketID, now)
 	if err != nil {
