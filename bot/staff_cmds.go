@@ -37,7 +37,8 @@ func (b *Bot) staffTicket(ctx context.Context, t *turn, c staffChat, arg, usage 
 // refuse answers a staff member who may not do this to the ticket.
 func (b *Bot) refuse(ctx context.Context, t *turn, c staffChat, tk storage.Ticket) error {
 	b.log.InfoContext(ctx, "staff action refused", "ticket", tk.Code, "staff_id", c.s.ID)
-	if !tk.Open() && tk.Status != storage.StatusResolved {
+	if mayAct(c.s, tk) {
+		// Theirs to act on, but not in this state (finished, or not claimed).
 		return b.reply(ctx, t, c, "staff.ticket.closed", tk.Code, b.statusName(c.lang, tk.Status))
 	}
 	return b.reply(ctx, t, c, "staff.notyours", tk.Code)

@@ -487,3 +487,41 @@ func TestNextUrgentFirstAcceptAndPass(t *testing.T) {
 		t.Errorf("offered but not accepted ticket is %s, want open", got.Status)
 	}
 }
+
+// TestConcurrentAcceptHasOneWinner: two staff accept the same tickets at
+// the same moment from their private chats (different workers, concurrent
+// transactions); Postgres lets exactly one win each, the other is told who
+// has it, and the owner hears of one claim only.
+func TestConcurrentAcceptHasOneWinner(t *testing.T) {
+	t.Parallel()
+	e := setupStaff(t, false)
+	for i := range int64(4) {
+		owner := 5600 + i
+		tk := e.report(t, owner, "3栋1201 卧室的灯坏了")
+		data := fmt.Sprintf("acc:%d", tk.ID)
+		cbs := []string{
+			e.press(t, e.li.TelegramID, e.li.TelegramID, 10+int(i), data),
+			e.press(t, e.wang.TelegramID, e.wang.TelegramID, 10+int(i), data),
+		}
+		answers := []string{e.waitAnswer(t, cbs[0]), e.waitAnswer(t, cbs[1])}
+		e.waitProcessed(t)
+		got := e.ticket(t, tk.ID)
+		if got.AssigneeID == nil {
+			t.Fatalf("%s: nobody won", tk.Code)
+		}
+		winner, loser := e.li, answers[1]
+		if *got.AssigneeID == e.wang.ID {
+			winner, loser = e.wang, answers[0]
+		}
+		if !strings.Contains(loser, "已由"+winner.Name+"受理") {
+			t.Errorf("%s: loser told %q, want who has it (%s)", tk.Code, loser, winner.Name)
+		}
+		if n := e.events(t, tk.ID, "claimed"); n != 1 {
+			t.Errorf("%s: %d claimed events", tk.Code, n)
+		}
+		e.waitText(t, owner, "客服"+winner.Name+"已受理")
+		if n := e.count(t, `SELECT count(*) FROM outgoing WHERE chat_id = $1`, owner); n != 2 {
+			t.Errorf("%s: %d messages for the owner, want ticket + one claim notice", tk.Code, n)
+		}
+	}
+}
