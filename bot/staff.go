@@ -16,9 +16,17 @@ import (
 // The staff side: claim buttons on the cards in the staff group, /next with
 // accept and pass, the staff commands (staff_cmds.go) and the relay between
 // owner and assignee. Only active registered staff act; anyone else gets a
-// polite refusal and nothing changes. Every change is written with the
-// update's transaction (storage's Tx methods), so the ticket, its event and
-// the messages it causes commit together or not at all.
+// polite refusal and nothing changes.
+//
+// Claims, releases, transfers, progress, notes and resolutions are written
+// with the update's transaction (storage's Tx methods, the same conditional
+// UPDATE the hub uses), so the ticket, its event and the messages it causes
+// commit together or not at all: of two Claim presses Postgres lets one
+// win, and nobody hears of a claim that did not commit. Redis is not
+// touched for them: a release or a transfer to a queue sets t.handoff, so
+// the hub's relay publishes the outbox row after the commit; a claimed
+// ticket's stream entries are acknowledged and skipped by Hub.Next, which
+// checks every entry against Postgres. Only /next and Pass call the hub.
 
 // staffOnly are the commands only staff may use; anyone else is refused.
 var staffOnly = map[string]bool{
