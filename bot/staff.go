@@ -10,6 +10,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"concierge/handoff"
 	"concierge/storage"
 )
 
@@ -27,6 +28,9 @@ import (
 // the hub's relay publishes the outbox row after the commit; a claimed
 // ticket's stream entries are acknowledged and skipped by Hub.Next, which
 // checks every entry against Postgres. Only /next and Pass call the hub.
+
+// The hub is what cmd/concierge connects with SetHub.
+var _ Handoffs = (*handoff.Hub)(nil)
 
 // staffOnly are the commands only staff may use; anyone else is refused.
 var staffOnly = map[string]bool{
