@@ -5,12 +5,21 @@ import (
 	"testing"
 )
 
-// RelayToAssigneeForTest runs relayToAssignee in a transaction of its own,
-// as the follow-up dialogue does for an owner's later message.
+// RelayToAssigneeForTest does what an owner's later message on a ticket
+// does once the follow-up dialogue takes it: the owner's line is recorded
+// (as onOwnerMessage does) and relayToAssignee passes it on, in one
+// transaction.
 func (b *Bot) RelayToAssigneeForTest(ctx context.Context, ticketID int64, text, photo string) error {
 	return b.inTx(ctx, func(t *turn) error {
 		tk, err := t.tx.Ticket(ctx, ticketID)
 		if err != nil {
+			return err
+		}
+		o, err := t.tx.Owner(ctx, tk.OwnerID)
+		if err != nil {
+			return err
+		}
+		if err := b.record(ctx, t, &owner{Owner: o}, text, photo, nil); err != nil {
 			return err
 		}
 		return b.relayToAssignee(ctx, t, tk, text, photo)

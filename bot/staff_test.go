@@ -298,6 +298,17 @@ func TestStaffMainFlow(t *testing.T) {
 		t.Errorf("%d note events, want 1", n)
 	}
 
+	// Staff see the history, the note and the conversation; /mine lists it.
+	e.say(t, winner.TelegramID, "/ticket "+tk.Code)
+	view := e.waitText(t, winner.TelegramID, "📋 处理记录")
+	for _, want := range []string{"受理", "内部备注:业主脾气急", "业主:水还在滴", winner.Name + ":好的,师傅马上到"} {
+		if !strings.Contains(view.Text, want) {
+			t.Errorf("/ticket lacks %q:\n%s", want, view.Text)
+		}
+	}
+	e.say(t, winner.TelegramID, "/mine")
+	e.waitText(t, winner.TelegramID, "您负责的工单:\n\n"+tk.Code)
+
 	// Resolve: the owner gets the result and Solved / Not yet.
 	e.say(t, winner.TelegramID, "/resolve "+tk.Code+" 已更换厨房进水阀")
 	done := e.waitText(t, owner, "已更换厨房进水阀")
@@ -455,6 +466,14 @@ func TestNextUrgentFirstAcceptAndPass(t *testing.T) {
 	e.waitText(t, staffChat, normal.Code)
 	e.waitText(t, staffChat, urgent.Code)
 	e.waitDB(t, 2, `SELECT count(*) FROM tickets WHERE card_message_id IS NOT NULL`)
+
+	e.say(t, e.li.TelegramID, "/queue")
+	queue := e.waitText(t, e.li.TelegramID, "各队列等待情况")
+	for _, want := range []string{"🚨紧急:1 张等待,最久 <1m", "报修:1 张等待", "投诉:无"} {
+		if !strings.Contains(queue.Text, want) {
+			t.Errorf("/queue answered %q, want %q", queue.Text, want)
+		}
+	}
 
 	e.say(t, e.li.TelegramID, "/next")
 	offer := e.waitText(t, e.li.TelegramID, urgent.Code)
