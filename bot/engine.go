@@ -15,6 +15,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"concierge/handoff"
 	"concierge/intents"
 	"concierge/storage"
 )
@@ -68,9 +69,14 @@ type Bot struct {
 	queues []chan int64
 }
 
-// Handoffs is what the bot asks of the staff queue (handoff.Hub).
+// Handoffs is what the bot asks of the staff queue (handoff.Hub). Claims,
+// releases and transfers are written by the bot in the update's own
+// transaction (storage), so they commit with the messages they cause.
 type Handoffs interface {
 	Kick()
+	Next(ctx context.Context, s storage.Staff) (storage.Ticket, bool, error)
+	Pass(ctx context.Context, ticketID int64, s storage.Staff) error
+	Stats(ctx context.Context) ([]handoff.QueueStat, error)
 }
 
 // New builds the bot. With a token it checks it with getMe unless
