@@ -390,13 +390,7 @@ func (b *Bot) relayToAssignee(ctx context.Context, t *turn, tk storage.Ticket, t
 	if !s.Active {
 		return nil
 	}
-	if o, err := b.ownerOf(ctx, t, tk); err == nil {
-		if err := t.tx.AttachMessages(ctx, o.ChatID, tk.ID, t.now); err != nil {
-			return err
-		}
-	} else {
-		return err
-	}
+	t.ticketID = &tk.ID // the owner's line is filed under the ticket at the end of the turn
 	lang := normLang(s.Lang)
 	words := text
 	if words == "" {
