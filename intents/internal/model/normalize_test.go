@@ -69,3 +69,17 @@ func TestFeaturesDigitsFolded(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupTablesAgree(t *testing.T) {
+	t.Parallel()
+	for i, r := range t2sFrom {
+		if got := ToSimplified(r); got != t2sTo[i] {
+			t.Errorf("ToSimplified(%q) = %q, want %q", r, got, t2sTo[i])
+		}
+	}
+	for _, r := range simpOnly {
+		if !IsSimplified(r) {
+			t.Errorf("IsSimplified(%q) = false", r)
+		}
+	}
+}
