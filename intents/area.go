@@ -2,6 +2,7 @@ package intents
 
 import (
 	"bytes"
+	"concierge/intents/internal/model"
 	"strings"
 )
 
@@ -33,7 +34,7 @@ var areas = [...]area{
 	{"podium", []string{"平台", "podium"}},
 }
 
-var areaLexicon = func() *lexicon {
+var areaLexicon = func() *model.Lexicon {
 	var words []string
 	var ids []int
 	for k, a := range areas {
@@ -41,7 +42,7 @@ var areaLexicon = func() *lexicon {
 			words, ids = append(words, w), append(ids, k)
 		}
 	}
-	return newLexicon(words, ids)
+	return model.NewLexicon(words, ids)
 }()
 
 // findArea returns the common area mentioned first in normalised text, with
@@ -49,11 +50,11 @@ var areaLexicon = func() *lexicon {
 // The second result is a fixed name when no number was found, so only
 // numbered areas cost an allocation.
 func findArea(s []byte, buf []byte) (string, []byte) {
-	e, bestAt, ok := areaLexicon.first(s)
+	e, bestAt, ok := areaLexicon.First(s)
 	if !ok {
 		return "", buf
 	}
-	best, bestLen := e.id, len(e.word)
+	best, bestLen := e.ID, len(e.Word)
 	name := areas[best].name
 	switch name {
 	case "lift":

@@ -46,6 +46,7 @@ type Report struct {
 	Temperature     float64
 	UrgentThreshold float64
 	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
+	FalseAlarms     []string     // non-urgent examples they scored highest
 	UrgentCurve     [][3]float64 // recall target, threshold, precision
 }
 
@@ -74,10 +75,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 				df[f]++
 			}
 		}
-		v := 1.0
-		if len(fs) > 0 {
-			v = 1 / math.Sqrt(float64(len(fs)))
-		}
+		v := featureValue(len(fs))
 		data[i] = featured{feats: fs, value: v, Example: ex}
 	}
 	kept := 0
@@ -164,6 +162,16 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 	slices.SortFunc(hard, func(a, b scored) int { return cmpFloat(a.p, b.p) })
 	for _, h := range hard[:min(12, len(hard))] {
 		rep.HardestUrgent = append(rep.HardestUrgent, fmt.Sprintf("%.4f %s", h.p, h.text))
+	}
+	var alarms []scored
+	for i, d := range data {
+		if !d.Urgent {
+			alarms = append(alarms, scored{preds[i].s.Urgent, d.Text})
+		}
+	}
+	slices.SortFunc(alarms, func(a, b scored) int { return cmpFloat(b.p, a.p) })
+	for _, h := range alarms[:min(25, len(alarms))] {
+		rep.FalseAlarms = append(rep.FalseAlarms, fmt.Sprintf("%.4f %s", h.p, h.text))
 	}
 	precisionAt := func(t float64) float64 {
 		tp, fp := 0, 0

@@ -65,6 +65,9 @@ func main() {
 		for _, h := range rep.HardestUrgent {
 			fmt.Fprintf(os.Stderr, "train: hardest urgent: %s\n", h)
 		}
+		for _, h := range rep.FalseAlarms {
+			fmt.Fprintf(os.Stderr, "train: false alarm: %s\n", h)
+		}
 	}
 }
 
