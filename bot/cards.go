@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,16 +13,26 @@ import (
 // Cards and escalations are what handoff asks of the bot (handoff.Notifier):
 // durable messages to the staff group and to supervisors.
 
-// PostCard posts the ticket's handoff card in the staff group with a Claim
-// button. A repost (after an escalation) says how long it has waited.
-func (b *Bot) PostCard(ctx context.Context, tk storage.Ticket, repost bool) error {
+// PostCard queues, in the caller's transaction, the ticket's handoff card
+// for the staff group with a Claim button; it is sent once tx commits. A
+// repost (after an escalation) says how long the ticket has waited.
+func (b *Bot) PostCard(ctx context.Context, tx *storage.Tx, tk storage.Ticket, repost bool) error {
 	if b.cfg.StaffChatID == 0 {
 		return nil // no staff group: staff pull tickets with /next
 	}
-	return b.inTx(ctx, func(t *turn) error {
-		o := Out{Text: b.cardText(tk, repost), Buttons: [][]Button{{{Text: T(b.staffLang(), "card.claim"), Data: fmt.Sprintf("claim:%d", tk.ID)}}}}
-		return b.sendFor(ctx, t, b.cfg.StaffChatID, o, tk.Urgent, &tk.ID, storage.PurposeCard)
-	})
+	o := Out{Text: b.cardText(tk, repost), Buttons: [][]Button{{{Text: T(b.staffLang(), "card.claim"), Data: fmt.Sprintf("claim:%d", tk.ID)}}}}
+	payload, err := json.Marshal(o)
+	if err != nil {
+		return fmt.Errorf("encode card: %w", err)
+	}
+	// Not leased: the sender takes it from the table once the caller has
+	// committed, and is told to look soon.
+	if _, err := tx.EnqueueOutgoing(ctx, storage.Outgoing{ChatID: b.cfg.StaffChatID, Payload: payload, Urgent: tk.Urgent,
+		TicketID: &tk.ID, Purpose: storage.PurposeCard, CreatedAt: b.cfg.Now()}, time.Time{}); err != nil {
+		return err
+	}
+	b.sender.sweepSoon()
+	return nil
 }
 
 // Escalate alerts the supervisors (privately, or in the staff group when
