@@ -71,19 +71,19 @@ func (b *Bot) Escalate(ctx context.Context, tk storage.Ticket, reason string) er
 
 // inTx runs fn in a transaction of its own and delivers what it queued.
 func (b *Bot) inTx(ctx context.Context, fn func(*turn) error) error {
-	var out []storage.Outgoing
+	var done *turn
 	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
 		t := &turn{tx: tx, now: b.cfg.Now()}
 		if err := fn(t); err != nil {
 			return err
 		}
-		out = t.out
+		done = t
 		return b.finishTurn(ctx, t)
 	})
 	if err != nil {
 		return err
 	}
-	b.sender.Deliver(out...)
+	b.committed(done)
 	return nil
 }
 
