@@ -186,8 +186,8 @@ type turn struct {
 	handoff  bool
 	err      error
 
-	inbound  *storage.Message // the person's words, written at the end of the turn
-	ticketID *int64           // the ticket this turn opened, if any
+	inbound  *storage.Message        // the person's words, written at the end of the turn
+	ticketID *int64                  // the ticket this turn opened, if any
 	after    []func(context.Context) // run once the turn has committed
 }
 
