@@ -121,3 +121,11 @@ func (b *Bot) cardText(tk storage.Ticket, repost bool) string {
 	fmt.Fprintf(&sb, T(lang, "card.waited"), b.waited(tk, b.cfg.Now()))
 	return sb.String()
 }
+
+// Notify queues one plain message to a chat through the durable sender:
+// for notices from tools (outage announcements, the burst benchmark).
+func (b *Bot) Notify(ctx context.Context, chatID int64, text string, urgent bool) error {
+	return b.inTx(ctx, func(t *turn) error {
+		return b.send(ctx, t, chatID, Out{Text: text}, urgent)
+	})
+}
