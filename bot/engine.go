@@ -182,7 +182,7 @@ type turn struct {
 	upd      *models.Update
 	updateID int64
 	now      time.Time
-	out      []storage.Outgoing
+	out      []storage.Outgoing // queued messages; stored by finishTurn
 	handoff  bool
 	err      error
 
@@ -191,16 +191,24 @@ type turn struct {
 	after    []func(context.Context) // run once the turn has committed
 }
 
-// finishTurn writes what the turn kept for its end: the inbound transcript
-// line, filed under the ticket the turn opened.
+// finishTurn writes what the turn kept for its end, in one statement: the
+// inbound transcript line, filed under the ticket the turn opened, and the
+// messages it queued, leased to this process so the sender may send them as
+// soon as the transaction commits. Every transaction that queues messages
+// ends with it (process, ingest, inTx).
 func (b *Bot) finishTurn(ctx context.Context, t *turn) error {
-	if t.inbound == nil {
-		return nil
-	}
-	if t.inbound.TicketID == nil {
+	if t.inbound != nil && t.inbound.TicketID == nil {
 		t.inbound.TicketID = t.ticketID
 	}
-	return t.tx.AddMessage(ctx, *t.inbound)
+	if t.inbound == nil && len(t.out) == 0 {
+		return nil
+	}
+	rows, err := t.tx.FinishTurn(ctx, t.inbound, t.out, t.now.Add(b.sender.cfg.Lease))
+	if err != nil {
+		return err
+	}
+	t.out = rows
+	return nil
 }
 
 type turnKey struct{}
@@ -260,16 +268,26 @@ func (b *Bot) ingest(ctx context.Context, in storage.InboxUpdate) error {
 	)
 	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
 		t, perr = nil, nil
+		now := b.cfg.Now()
 		var err error
-		if fresh, err = tx.StoreUpdate(ctx, in); err != nil || !fresh {
+		// Stored as processed: the mark commits with the processing, and
+		// is taken back below when processing fails.
+		if fresh, err = tx.StoreUpdate(ctx, in, &now); err != nil || !fresh {
 			return err
 		}
 		if err := tx.Savepoint(ctx, "turn"); err != nil {
 			return err
 		}
-		if t, perr = b.handle(ctx, tx, in.UpdateID); perr != nil {
+		var upd models.Update
+		if err := json.Unmarshal(in.Payload, &upd); err != nil {
+			return nil // parseUpdate read it already; cannot happen
+		}
+		if t, perr = b.run(ctx, tx, in.UpdateID, &upd, now); perr != nil {
 			t = nil
-			return tx.RollbackToSavepoint(ctx, "turn")
+			if err := tx.RollbackToSavepoint(ctx, "turn"); err != nil {
+				return err
+			}
+			return tx.ReopenUpdate(ctx, in.UpdateID)
 		}
 		return nil
 	})
@@ -304,8 +322,14 @@ func (b *Bot) handle(ctx context.Context, tx *storage.Tx, updateID int64) (*turn
 		b.log.WarnContext(ctx, "stored update unreadable; set aside", "update_id", updateID, "err", err)
 		return nil, nil
 	}
-	t := &turn{tx: tx, upd: &upd, updateID: updateID, now: now}
-	b.tg.ProcessUpdate(context.WithValue(ctx, turnKey{}, t), &upd)
+	return b.run(ctx, tx, updateID, &upd, now)
+}
+
+// run routes one update through go-telegram/bot inside tx and writes what
+// the turn kept for its end.
+func (b *Bot) run(ctx context.Context, tx *storage.Tx, updateID int64, upd *models.Update, now time.Time) (*turn, error) {
+	t := &turn{tx: tx, upd: upd, updateID: updateID, now: now}
+	b.tg.ProcessUpdate(context.WithValue(ctx, turnKey{}, t), upd)
 	if t.err != nil {
 		return nil, t.err
 	}
@@ -368,40 +392,28 @@ func (b *Bot) apologise(ctx context.Context, u *models.Update) {
 	if chat == 0 {
 		return
 	}
-	var out storage.Outgoing
-	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
-		t := &turn{tx: tx, now: b.cfg.Now()}
-		if err := b.send(ctx, t, chat, Out{Text: T(lang, "sorry", b.cfg.Hotline)}, false); err != nil {
-			return err
-		}
-		out = t.out[0]
-		return nil
+	err := b.inTx(ctx, func(t *turn) error {
+		return b.send(ctx, t, chat, Out{Text: T(lang, "sorry", b.cfg.Hotline)}, false)
 	})
 	if err != nil {
 		b.log.ErrorContext(ctx, "apology not queued", "chat_id", chat, "err", err)
-		return
 	}
-	b.sender.Deliver(out)
 }
 
-// send queues a message in the turn's transaction; it leaves once the
-// transaction commits.
+// send queues a message in the turn; it is written with the turn's other
+// writes at its end and leaves once the transaction commits.
 func (b *Bot) send(ctx context.Context, t *turn, chatID int64, o Out, urgent bool) error {
 	return b.sendFor(ctx, t, chatID, o, urgent, nil, "")
 }
 
-func (b *Bot) sendFor(ctx context.Context, t *turn, chatID int64, o Out, urgent bool, ticketID *int64, purpose string) error {
+func (b *Bot) sendFor(_ context.Context, t *turn, chatID int64, o Out, urgent bool, ticketID *int64, purpose string) error {
 	payload, err := json.Marshal(o)
 	if err != nil {
 		return fmt.Errorf("encode message: %w", err)
 	}
-	row, err := t.tx.EnqueueOutgoing(ctx, storage.Outgoing{
+	t.out = append(t.out, storage.Outgoing{
 		ChatID: chatID, Payload: payload, Urgent: urgent, TicketID: ticketID, Purpose: purpose, CreatedAt: t.now,
-	}, t.now.Add(b.sender.cfg.Lease))
-	if err != nil {
-		return err
-	}
-	t.out = append(t.out, row)
+	})
 	return nil
 }
 

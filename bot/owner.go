@@ -532,31 +532,24 @@ func (b *Bot) ExpireDialogues(ctx context.Context) error {
 		return err
 	}
 	for _, c := range convs {
-		var out []storage.Outgoing
-		err := b.store.InTx(ctx, func(tx *storage.Tx) error {
-			t := &turn{tx: tx, now: b.cfg.Now()}
-			cur, err := tx.Conversation(ctx, c.ChatID)
+		err := b.inTx(ctx, func(t *turn) error {
+			cur, err := t.tx.Conversation(ctx, c.ChatID)
 			if err != nil || cur.State == stateIdle || cur.ExpiresAt == nil || cur.ExpiresAt.After(t.now) {
 				return err
 			}
 			cur.State, cur.Data, cur.ExpiresAt, cur.UpdatedAt = stateIdle, json.RawMessage("{}"), nil, t.now
-			if err := tx.SaveConversation(ctx, cur); err != nil {
+			if err := t.tx.SaveConversation(ctx, cur); err != nil {
 				return err
 			}
-			lang, err := tx.ChatLang(ctx, c.ChatID)
+			lang, err := t.tx.ChatLang(ctx, c.ChatID)
 			if err != nil {
 				return err
 			}
-			if err := b.send(ctx, t, c.ChatID, Out{Text: T(lang, "flow.expired")}, false); err != nil {
-				return err
-			}
-			out = t.out
-			return nil
+			return b.send(ctx, t, c.ChatID, Out{Text: T(lang, "flow.expired")}, false)
 		})
 		if err != nil {
 			return err
 		}
-		b.sender.Deliver(out...)
 	}
 	return nil
 }

@@ -43,15 +43,29 @@ func (s *Store) StoreUpdates(ctx context.Context, ups []InboxUpdate) ([]int64, e
 	return fresh, nil
 }
 
-// StoreUpdate writes one update to the inbox; false when it was there.
-func (q *Queries) StoreUpdate(ctx context.Context, u InboxUpdate) (bool, error) {
-	const ins = `INSERT INTO inbox (update_id, chat_id, payload) VALUES ($1, $2, $3) ON CONFLICT (update_id) DO NOTHING`
-	res, err := q.db.ExecContext(ctx, ins, u.UpdateID, u.ChatID, string(u.Payload))
+// StoreUpdate writes one update to the inbox, marked processed at
+// processedAt when the caller processes it in the same transaction (nil:
+// left for a worker); false when it was there already.
+func (q *Queries) StoreUpdate(ctx context.Context, u InboxUpdate, processedAt *time.Time) (bool, error) {
+	const ins = `INSERT INTO inbox (update_id, chat_id, payload, processed_at, attempts)
+		VALUES ($1, $2, $3, $4, CASE WHEN $4::timestamptz IS NULL THEN 0 ELSE 1 END)
+		ON CONFLICT (update_id) DO NOTHING`
+	res, err := q.db.ExecContext(ctx, ins, u.UpdateID, u.ChatID, string(u.Payload), processedAt)
 	if err != nil {
 		return false, fmt.Errorf("store update %d: %w", u.UpdateID, err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
+}
+
+// ReopenUpdate takes back the processed mark of an update whose processing
+// failed, so the inbox sweep retries it.
+func (q *Queries) ReopenUpdate(ctx context.Context, updateID int64) error {
+	const upd = `UPDATE inbox SET processed_at = NULL, attempts = 0 WHERE update_id = $1`
+	if _, err := q.db.ExecContext(ctx, upd, updateID); err != nil {
+		return fmt.Errorf("reopen update %d: %w", updateID, err)
+	}
+	return nil
 }
 
 // Update returns a stored update, or ErrNotFound.

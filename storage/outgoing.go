@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // Purposes of outgoing messages whose Telegram message id matters later.
@@ -57,6 +59,69 @@ func (q *Queries) EnqueueOutgoing(ctx context.Context, o Outgoing, leaseUntil ti
 	}
 	o.LeasedUntil = lease
 	return o, nil
+}
+
+// FinishTurn writes, in one statement, the end of a conversation turn: the
+// inbound transcript line (if any) and the outgoing messages, leased until
+// leaseUntil. It returns the messages with their ids, in the order given.
+func (q *Queries) FinishTurn(ctx context.Context, in *Message, out []Outgoing, leaseUntil time.Time) ([]Outgoing, error) {
+	n := len(out)
+	chats, tickets := make([]int64, n), make([]int64, n)
+	payloads, purposes, created := make([]string, n), make([]string, n), make([]string, n)
+	urgent := make([]bool, n)
+	for i, o := range out {
+		if o.CreatedAt.IsZero() {
+			out[i].CreatedAt = time.Now()
+		}
+		chats[i], payloads[i], urgent[i], purposes[i] = o.ChatID, string(o.Payload), o.Urgent, o.Purpose
+		created[i] = out[i].CreatedAt.UTC().Format(time.RFC3339Nano)
+		if o.TicketID != nil {
+			tickets[i] = *o.TicketID
+		}
+	}
+	var m Message
+	if in != nil {
+		m = *in
+		if m.At.IsZero() {
+			m.At = time.Now()
+		}
+	}
+	const stmt = `
+		WITH m AS (
+			INSERT INTO messages (ticket_id, chat_id, direction, author, staff_id, text, photo, update_id, at)
+			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE $10),
+		o AS (
+			INSERT INTO outgoing (chat_id, payload, urgent, ticket_id, purpose, created_at, not_before, leased_until)
+			SELECT x.chat, x.payload, x.urgent, NULLIF(x.ticket, 0), x.purpose, x.created, x.created, $17
+			FROM unnest($11::bigint[], $12::jsonb[], $13::boolean[], $14::bigint[], $15::text[], $16::timestamptz[])
+				WITH ORDINALITY AS x (chat, payload, urgent, ticket, purpose, created, n)
+			ORDER BY x.n
+			RETURNING id)
+		SELECT id FROM o ORDER BY id`
+	var ids []int64
+	err := q.db.SelectContext(ctx, &ids, stmt, m.TicketID, m.ChatID, cmpOr(m.Direction, "in"), cmpOr(m.Author, AuthorOwner), m.StaffID,
+		m.Text, m.Photo, m.UpdateID, m.At, in != nil,
+		int64Array(chats), stringArray(payloads), pq.Array(urgent), int64Array(tickets), stringArray(purposes), stringArray(created), leaseUntil)
+	if err != nil {
+		return nil, fmt.Errorf("finish turn: %w", err)
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("finish turn: %d messages stored of %d", len(ids), n)
+	}
+	for i := range out {
+		out[i].ID = ids[i]
+		out[i].NotBefore = out[i].CreatedAt
+		lu := leaseUntil
+		out[i].LeasedUntil = &lu
+	}
+	return out, nil
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // LeaseOutgoing takes up to limit unsent messages that are due and not
