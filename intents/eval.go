@@ -31,6 +31,7 @@ func Evaluate(ctx context.Context, u interface {
 	var (
 		confusion        [len(intentsOrder)][len(intentsOrder)]int
 		n, correct       int
+		sure, sureRight  int // at or above ConfidenceThreshold
 		tp, fn, fp       int
 		langN, langRight = map[string]int{}, map[string]int{}
 	)
@@ -61,6 +62,12 @@ func Evaluate(ctx context.Context, u interface {
 		ok := gold == pred
 		if ok {
 			correct++
+		}
+		if r.Confident() {
+			sure++
+			if ok {
+				sureRight++
+			}
 		}
 		switch {
 		case l.Urgent && r.Urgent:
@@ -111,6 +118,8 @@ func Evaluate(ctx context.Context, u interface {
 		}
 		w.printf("\n")
 	}
+	w.printf("\nconfident (>= %.2f): %d of %d (%.1f%%), accuracy=%.4f; the rest ask the owner\n",
+		ConfidenceThreshold, sure, n, 100*ratio(sure, n), ratio(sureRight, sure))
 	w.printf("\nurgent: recall=%.4f precision=%.4f (caught %d, missed %d, false alarms %d)\n",
 		urgentRecall, ratio(tp, tp+fp), tp, fn, fp)
 	if len(langN) > 0 {

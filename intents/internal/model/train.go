@@ -44,6 +44,7 @@ type Report struct {
 	OOFUrgentPrec   float64
 	OOFCategoryAcc  float64
 	Temperature     float64
+	ECE             float64 // expected calibration error of intent confidence, 10 bins, after temperature
 	UrgentThreshold float64
 	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
 	FalseAlarms     []string     // non-urgent examples they scored highest
@@ -131,6 +132,29 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 			bestT, bestNLL = t, nll
 		}
 	}
+	{ // expected calibration error of the top intent's probability
+		var conf, acc [10]float64
+		var cnt [10]int
+		var p [NIntent]float64
+		for i, d := range data {
+			var z [NIntent]float64
+			for k := range z {
+				z[k] = preds[i].logits[k] / bestT
+			}
+			softmax(z[:], p[:])
+			top := argmax(p[:])
+			b := min(9, int(p[top]*10))
+			cnt[b]++
+			conf[b] += p[top]
+			if top == d.Intent {
+				acc[b]++
+			}
+		}
+		for b := range cnt {
+			rep.ECE += math.Abs(acc[b]-conf[b]) / float64(len(data))
+		}
+	}
+
 	// Urgent threshold: the highest that keeps the target recall.
 	var pos []float64
 	correct, catOK, catN := 0, 0, 0
