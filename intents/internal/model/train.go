@@ -44,6 +44,8 @@ type Report struct {
 	OOFUrgentPrec   float64
 	OOFCategoryAcc  float64
 	Temperature     float64
+	RawUrgentPrec   float64 // out-of-fold precision at the target recall, urgent head alone
+	StackUrgentPrec float64 // the same with the second stage (used when higher)
 	ECE             float64 // expected calibration error of intent confidence, 10 bins, after temperature
 	UrgentThreshold float64
 	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
@@ -155,6 +157,42 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		}
 	}
 
+	// Second stage for urgency, kept only if it is better out of fold.
+	xs := make([][StackWidth]float64, len(data))
+	ys := make([]bool, len(data))
+	raw := make([]float64, len(data))
+	for i, d := range data {
+		u := math.Min(math.Max(preds[i].s.Urgent, 1e-12), 1-1e-12)
+		StackInputs(&xs[i], math.Log(u/(1-u)), &preds[i].s.Intent, &preds[i].s.Category)
+		ys[i], raw[i] = d.Urgent, preds[i].s.Urgent
+	}
+	stacked := make([]float64, len(data))
+	for fold := range cfg.Folds {
+		var tx [][StackWidth]float64
+		var ty []bool
+		for i := range data {
+			if i%cfg.Folds != fold {
+				tx, ty = append(tx, xs[i]), append(ty, ys[i])
+			}
+		}
+		beta := fitStack(tx, ty, cfg.UrgentWeight)
+		for i := fold; i < len(data); i += cfg.Folds {
+			stacked[i] = stackProb(beta, &xs[i])
+		}
+	}
+	_, rawPrec := precisionAtRecall(raw, ys, cfg.UrgentRecall)
+	_, stackPrec := precisionAtRecall(stacked, ys, cfg.UrgentRecall)
+	rep.RawUrgentPrec, rep.StackUrgentPrec = rawPrec, stackPrec
+	var stack [StackWidth]float32
+	if stackPrec > rawPrec {
+		for k, b := range fitStack(xs, ys, cfg.UrgentWeight) {
+			stack[k] = float32(b)
+		}
+		for i := range data {
+			preds[i].s.Urgent = stacked[i]
+		}
+	}
+
 	// Urgent threshold: the highest that keeps the target recall.
 	var pos []float64
 	correct, catOK, catN := 0, 0, 0
@@ -241,7 +279,117 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 	m := fit(data, cfg)
 	m.Temperature = float32(bestT)
 	m.UrgentThreshold = float32(thr)
+	m.Stack = stack
 	return m, rep
+}
+
+// precisionAtRecall returns the highest threshold keeping the target recall
+// and the precision there.
+func precisionAtRecall(p []float64, y []bool, target float64) (thr, precision float64) {
+	var pos []float64
+	for i, v := range p {
+		if y[i] {
+			pos = append(pos, v)
+		}
+	}
+	if len(pos) == 0 {
+		return 0.5, 0
+	}
+	slices.Sort(pos)
+	thr = pos[min(len(pos)-1, int(math.Floor((1-target)*float64(len(pos)))))] * 0.999
+	tp, fp := 0, 0
+	for i, v := range p {
+		if v >= thr {
+			if y[i] {
+				tp++
+			} else {
+				fp++
+			}
+		}
+	}
+	return thr, ratio(tp, tp+fp)
+}
+
+func stackProb(beta [StackWidth]float64, x *[StackWidth]float64) float64 {
+	dot := 0.0
+	for k := range beta {
+		dot += beta[k] * x[k]
+	}
+	return sigmoid(dot)
+}
+
+// fitStack fits the second-stage logistic regression by Newton's method
+// with a small ridge penalty; deterministic, no randomness.
+func fitStack(xs [][StackWidth]float64, ys []bool, posWeight float64) [StackWidth]float64 {
+	const lambda, iters = 1.0, 30
+	var beta [StackWidth]float64
+	for range iters {
+		var g [StackWidth]float64
+		var h [StackWidth][StackWidth]float64
+		for i := range xs {
+			x := &xs[i]
+			p := stackProb(beta, x)
+			y, w := 0.0, 1.0
+			if ys[i] {
+				y, w = 1, posWeight
+			}
+			r := w * (p - y)
+			c := w * p * (1 - p)
+			for a := range StackWidth {
+				g[a] += r * x[a]
+				for b := range StackWidth {
+					h[a][b] += c * x[a] * x[b]
+				}
+			}
+		}
+		for a := 1; a < StackWidth; a++ {
+			g[a] += lambda * beta[a]
+			h[a][a] += lambda
+		}
+		h[0][0] += 1e-6
+		step, ok := solve(h, g)
+		if !ok {
+			break
+		}
+		for a := range beta {
+			beta[a] -= step[a]
+		}
+	}
+	return beta
+}
+
+// solve solves h·x = g by Gaussian elimination with partial pivoting.
+func solve(h [StackWidth][StackWidth]float64, g [StackWidth]float64) ([StackWidth]float64, bool) {
+	const n = StackWidth
+	for c := range n {
+		piv := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(h[r][c]) > math.Abs(h[piv][c]) {
+				piv = r
+			}
+		}
+		if math.Abs(h[piv][c]) < 1e-12 {
+			return g, false
+		}
+		h[c], h[piv] = h[piv], h[c]
+		g[c], g[piv] = g[piv], g[c]
+		for r := c + 1; r < n; r++ {
+			f := h[r][c] / h[c][c]
+			for k := c; k < n; k++ {
+				h[r][k] -= f * h[c][k]
+			}
+			g[r] -= f * g[c]
+		}
+	}
+	var x [StackWidth]float64
+	for r := n - 1; r >= 0; r-- {
+		v := g[r]
+		for k := r + 1; k < n; k++ {
+			v -= h[r][k] * x[k]
+		}
+		x[r] = v / h[r][r]
+	}
+	return x, true
 }
 
 func cmpFloat(a, b float64) int {
