@@ -92,3 +92,26 @@ func TestConfident(t *testing.T) {
 		t.Error("at the threshold must be confident")
 	}
 }
+
+func TestSummaryShowsUnitOnce(t *testing.T) {
+	t.Parallel()
+	l := newLocal(t)
+	tests := []struct{ text, unit, gone, keep string }{
+		{"3-2-1201 厨房漏水", "3栋2单元1201", "3-2-1201", "厨房漏水"},
+		{"Block B 12/F Flat C has no power", "Block B 12/F Flat C", "", "has no power"},
+		{"你好,厨房水槽堵了,3栋2单元1201", "3栋2单元1201", "堵了,", "厨房水槽堵了"},
+		{"。。。", "", ":", ""},
+	}
+	for _, tc := range tests {
+		r, _ := l.Understand(context.Background(), tc.text)
+		if strings.Count(r.Summary, tc.unit) != 1 && tc.unit != "" {
+			t.Errorf("summary %q should show %q once", r.Summary, tc.unit)
+		}
+		if tc.gone != "" && strings.Contains(r.Summary, tc.gone) {
+			t.Errorf("summary %q should not contain %q", r.Summary, tc.gone)
+		}
+		if !strings.Contains(r.Summary, tc.keep) {
+			t.Errorf("summary %q should contain %q", r.Summary, tc.keep)
+		}
+	}
+}
