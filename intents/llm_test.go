@@ -240,3 +240,17 @@ func TestLLMCancelled(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestLLMLocationPrefersParser(t *testing.T) {
+	t.Parallel()
+	answer := `{"intent":"repair","confidence":0.8,"urgent":false,"category":"lift",
+		"location":{"unit":"3-2-1201","area":"elevator #2"},"summary":"电梯坏了"}`
+	b := setupLLM(t, completion(answer), time.Second)
+	r, err := b.llm.Understand(context.Background(), "3-2-1201的业主,2号电梯坏了")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Location{Unit: "3栋2单元1201", Area: "lift 2"}); r.Location != want {
+		t.Errorf("location %+v, want the parser's %+v", r.Location, want)
+	}
+}

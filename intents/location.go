@@ -99,9 +99,8 @@ func parseUnitAt(s []byte, i int) (unitParts, bool) {
 			if id == nil {
 				break
 			}
-			if m, kind := markerAt(s, j); kind != 'b' && kind != 'u' {
-				_ = m
-				break
+			if _, kind := markerAt(s, j); kind != 'b' && kind != 'u' {
+				break // Chinese numerals only for buildings and units: 三栋二单元
 			}
 		}
 		m, kind := markerAt(s, j)
