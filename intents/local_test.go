@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"concierge/intents/internal/model"
 )
 
 func TestLocalHardCases(t *testing.T) {
@@ -112,6 +114,20 @@ func TestSummaryShowsUnitOnce(t *testing.T) {
 		}
 		if !strings.Contains(r.Summary, tc.keep) {
 			t.Errorf("summary %q should contain %q", r.Summary, tc.keep)
+		}
+	}
+}
+
+func TestLabelOrderMatchesModel(t *testing.T) {
+	t.Parallel()
+	for i, c := range categories {
+		if string(c) != model.Categories[i] {
+			t.Errorf("category %d: %q here, %q in the model", i, c, model.Categories[i])
+		}
+	}
+	for i, it := range intentsOrder {
+		if string(it) != model.Intents[i] {
+			t.Errorf("intent %d: %q here, %q in the model", i, it, model.Intents[i])
 		}
 	}
 }
