@@ -12,16 +12,18 @@ import (
 
 // evalLine is one labelled line; other fields are ignored.
 type evalLine struct {
-	Text   string  `json:"text"`
-	Intent Intent  `json:"intent"`
-	Urgent bool    `json:"urgent"`
-	Lang   *string `json:"lang"`
+	Text     string    `json:"text"`
+	Intent   Intent    `json:"intent"`
+	Urgent   bool      `json:"urgent"`
+	Lang     *string   `json:"lang"`
+	Category *Category `json:"category"`
 }
 
 // Evaluate scores u on labelled JSON lines from in ({"text", "intent",
 // "urgent"}, other fields ignored, blank lines skipped) and writes a report
 // to out: per-intent precision and recall, the confusion matrix, urgent
-// recall and precision, accuracy per language when lines carry "lang", and
+// recall and precision, accuracy per language when lines carry "lang", category
+// accuracy when they carry "category", and
 // last exactly one line "accuracy=0.9525 urgent_recall=0.9714 n=400".
 // Urgent recall is 1 when no line is urgent. It fails on a malformed line, an
 // unknown intent, an empty input, or when u fails (a cancelled ctx).
@@ -31,6 +33,8 @@ func Evaluate(ctx context.Context, u interface {
 	var (
 		confusion        [len(intentsOrder)][len(intentsOrder)]int
 		n, correct       int
+		sure, sureRight  int // at or above ConfidenceThreshold
+		catN, catRight   int // lines with a category
 		tp, fn, fp       int
 		langN, langRight = map[string]int{}, map[string]int{}
 	)
@@ -62,6 +66,12 @@ func Evaluate(ctx context.Context, u interface {
 		if ok {
 			correct++
 		}
+		if r.Confident() {
+			sure++
+			if ok {
+				sureRight++
+			}
+		}
 		switch {
 		case l.Urgent && r.Urgent:
 			tp++
@@ -69,6 +79,12 @@ func Evaluate(ctx context.Context, u interface {
 			fn++
 		case r.Urgent:
 			fp++
+		}
+		if l.Category != nil {
+			catN++
+			if r.Category == *l.Category {
+				catRight++
+			}
 		}
 		if l.Lang != nil {
 			langN[*l.Lang]++
@@ -111,6 +127,11 @@ func Evaluate(ctx context.Context, u interface {
 		}
 		w.printf("\n")
 	}
+	if catN > 0 {
+		w.printf("\ncategory accuracy=%.4f n=%d\n", ratio(catRight, catN), catN)
+	}
+	w.printf("\nconfident (>= %.2f): %d of %d (%.1f%%), accuracy=%.4f; the rest ask the owner\n",
+		ConfidenceThreshold, sure, n, 100*ratio(sure, n), ratio(sureRight, sure))
 	w.printf("\nurgent: recall=%.4f precision=%.4f (caught %d, missed %d, false alarms %d)\n",
 		urgentRecall, ratio(tp, tp+fp), tp, fn, fp)
 	if len(langN) > 0 {

@@ -48,6 +48,7 @@ func TestEvaluate(t *testing.T) {
 		"inquiry            0         1         1         0", // confusion row
 		"lang en       accuracy=0.5000 n=2",
 		"urgent: recall=0.5000 precision=0.5000",
+		"category accuracy=0.0000 n=1", // only line a has a category; fixed answers have none
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)

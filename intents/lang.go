@@ -22,7 +22,7 @@ const (
 // difference, Cantonese particles (咗, 喺, 嘅, 冇, …) mean zh-Hant. Otherwise
 // the Telegram language code decides the script of Chinese text ("zh-hk",
 // "zh-tw", "zh-hant*" → zh-Hant, else zh-Hans). Text without Chinese
-// characters but with Latin words is en. Otherwise the code decides
+// characters but with two Latin letters or more is en. Otherwise the code decides
 // ("zh-hk", "zh-tw" → zh-Hant; "zh", "zh-cn" → zh-Hans; "en*" → en), and the
 // default is zh-Hans.
 func DetectLang(text, telegramLanguageCode string) string {
@@ -61,7 +61,7 @@ func DetectLang(text, telegramLanguageCode string) string {
 		return LangHans
 	}
 	switch {
-	case latin >= 3:
+	case latin >= 2:
 		return LangEn
 	case code == "zh-hk" || code == "zh-tw" || code == "zh-mo" || strings.HasPrefix(code, "zh-hant"):
 		return LangHant

@@ -45,9 +45,12 @@ type LLM struct {
 }
 
 // NewLLM returns an understander calling cfg.Model, falling back to
-// fallback, which must not be nil (the local model is also consulted for
-// urgency on every message).
+// fallback (the local model is also consulted for urgency and location on
+// every message); a nil fallback means a fresh NewLocal.
 func NewLLM(cfg LLMConfig, fallback *Local) *LLM {
+	if fallback == nil {
+		fallback, _ = NewLocal() // the embedded model; its loading is tested
+	}
 	oc := openai.DefaultConfig(cfg.APIKey)
 	if cfg.BaseURL != "" {
 		oc.BaseURL = cfg.BaseURL
@@ -73,6 +76,9 @@ func (m *LLM) Understand(ctx context.Context, text string) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
+	if m.fallback == nil {
+		return Result{}, errors.New("understand: no local model")
+	}
 	local, _ := m.fallback.Understand(ctx, text)
 	if !m.breaker.allow() {
 		m.log.DebugContext(ctx, "llm skipped: circuit open", "model", m.model)
@@ -91,10 +97,12 @@ func (m *LLM) Understand(ctx context.Context, text string) (Result, error) {
 	m.breaker.success()
 	res.Urgent = res.Urgent || local.Urgent
 	res.Lang = local.Lang
-	if res.Location.Unit == "" {
+	// The parser's normalised forms win ("3栋2单元1201", "lift 2"); the
+	// model's reading fills in what the parser did not find.
+	if local.Location.Unit != "" {
 		res.Location.Unit = local.Location.Unit
 	}
-	if res.Location.Area == "" {
+	if local.Location.Area != "" {
 		res.Location.Area = local.Location.Area
 	}
 	res.Model = "llm:" + m.model

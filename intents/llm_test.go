@@ -149,7 +149,11 @@ func TestLLMUnderstand(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			b := setupLLM(t, tc.reply, 100*time.Millisecond)
+			timeout := 5 * time.Second // generous: a loaded machine must not fail good answers
+			if tc.name == "slow answer" {
+				timeout = 200 * time.Millisecond // the fake answers only after the client gave up
+			}
+			b := setupLLM(t, tc.reply, timeout)
 			r, err := b.llm.Understand(context.Background(), "你好,3栋2单元1201厨房水槽堵了,水下不去")
 			if err != nil {
 				t.Fatalf("Understand: %v", err)
@@ -238,5 +242,19 @@ func TestLLMCancelled(t *testing.T) {
 	cancel()
 	if _, err := b.llm.Understand(ctx, "电梯坏了"); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestLLMLocationPrefersParser(t *testing.T) {
+	t.Parallel()
+	answer := `{"intent":"repair","confidence":0.8,"urgent":false,"category":"lift",
+		"location":{"unit":"3-2-1201","area":"elevator #2"},"summary":"电梯坏了"}`
+	b := setupLLM(t, completion(answer), time.Second)
+	r, err := b.llm.Understand(context.Background(), "3-2-1201的业主,2号电梯坏了")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Location{Unit: "3栋2单元1201", Area: "lift 2"}); r.Location != want {
+		t.Errorf("location %+v, want the parser's %+v", r.Location, want)
 	}
 }

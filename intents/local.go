@@ -71,8 +71,9 @@ func (l *Local) Understand(_ context.Context, text string) (Result, error) {
 		Lang:       DetectLang(text, ""),
 		Model:      LocalModelName,
 	}
-	r.Location = l.locate(sc, r.Lang)
-	sc.buf = appendSummary(sc.buf[:0], &r, ci, text)
+	var skip [2]int // the unit's bytes in text, left out of the summary's clause
+	r.Location, skip = l.locate(sc, r.Lang, text)
+	sc.buf = appendSummary(sc.buf[:0], &r, ci, text, skip)
 	r.Summary = string(sc.buf)
 	return r, nil
 }
@@ -83,21 +84,53 @@ func (l *Local) Locate(text string) Location {
 	defer l.pool.Put(sc)
 	text = truncate(text)
 	sc.norm = model.AppendNormalized(sc.norm[:0], text)
-	return l.locate(sc, DetectLang(text, ""))
+	loc, _ := l.locate(sc, DetectLang(text, ""), text)
+	return loc
 }
 
-func (l *Local) locate(sc *scratch, lang string) Location {
+// locate parses sc.norm, the normalised text; it also returns where the
+// unit number is in text (byte offsets, both 0 when there is none).
+func (l *Local) locate(sc *scratch, lang, text string) (Location, [2]int) {
 	var loc Location
+	var span [2]int
 	if u, ok := findUnit(sc.norm); ok {
 		sc.buf = appendUnit(sc.buf[:0], u, lang)
 		loc.Unit = string(sc.buf)
+		span[0], span[1] = textSpan(text, sc.norm, u.start, u.end)
 	}
 	name, b := findArea(sc.norm, sc.buf[:0])
 	if name == "" && len(b) > 0 {
 		name = string(b)
 	}
 	loc.Area = name
-	return loc
+	return loc, span
+}
+
+// textSpan maps a byte span of the normalised text back to text, following
+// model.AppendNormalized: one rune for one rune, white space runs as one.
+func textSpan(text string, norm []byte, lo, hi int) (int, int) {
+	a, b := utf8.RuneCount(norm[:lo]), utf8.RuneCount(norm[:hi])
+	tlo, thi := len(text), len(text)
+	emitted, space := 0, true
+	for i, r := range text {
+		if emitted == a && tlo == len(text) {
+			tlo = i
+		}
+		if emitted == b {
+			thi = i
+			break
+		}
+		if model.IsBlank(model.Fold(r)) {
+			if !space {
+				emitted++
+				space = true
+			}
+			continue
+		}
+		space = false
+		emitted++
+	}
+	return tlo, thi
 }
 
 // truncate cuts text to at most maxInput bytes, at a rune boundary.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"concierge/intents/internal/model"
 )
 
 func TestLocalHardCases(t *testing.T) {
@@ -90,5 +92,42 @@ func TestConfident(t *testing.T) {
 	}
 	if !(Result{Confidence: ConfidenceThreshold}).Confident() {
 		t.Error("at the threshold must be confident")
+	}
+}
+
+func TestSummaryShowsUnitOnce(t *testing.T) {
+	t.Parallel()
+	l := newLocal(t)
+	tests := []struct{ text, unit, gone, keep string }{
+		{"3-2-1201 厨房漏水", "3栋2单元1201", "3-2-1201", "厨房漏水"},
+		{"Block B 12/F Flat C has no power", "Block B 12/F Flat C", "", "has no power"},
+		{"你好,厨房水槽堵了,3栋2单元1201", "3栋2单元1201", "堵了,", "厨房水槽堵了"},
+		{"。。。", "", ":", ""},
+	}
+	for _, tc := range tests {
+		r, _ := l.Understand(context.Background(), tc.text)
+		if strings.Count(r.Summary, tc.unit) != 1 && tc.unit != "" {
+			t.Errorf("summary %q should show %q once", r.Summary, tc.unit)
+		}
+		if tc.gone != "" && strings.Contains(r.Summary, tc.gone) {
+			t.Errorf("summary %q should not contain %q", r.Summary, tc.gone)
+		}
+		if !strings.Contains(r.Summary, tc.keep) {
+			t.Errorf("summary %q should contain %q", r.Summary, tc.keep)
+		}
+	}
+}
+
+func TestLabelOrderMatchesModel(t *testing.T) {
+	t.Parallel()
+	for i, c := range categories {
+		if string(c) != model.Categories[i] {
+			t.Errorf("category %d: %q here, %q in the model", i, c, model.Categories[i])
+		}
+	}
+	for i, it := range intentsOrder {
+		if string(it) != model.Intents[i] {
+			t.Errorf("intent %d: %q here, %q in the model", i, it, model.Intents[i])
+		}
 	}
 }

@@ -18,8 +18,9 @@ type unitPart struct {
 }
 
 type unitParts struct {
-	p [4]unitPart
-	n int
+	p          [4]unitPart
+	n          int
+	start, end int // byte span in the normalised text
 }
 
 func (u *unitParts) has(kind byte) bool {
@@ -59,6 +60,7 @@ func findUnit(s []byte) (unitParts, bool) {
 		}
 		if isDigit(c) || isLower(c) || c >= 0xE4 && c <= 0xE9 && isCNNumeralAt(s, i) {
 			if u, ok := parseUnitAt(s, i); ok {
+				u.start = i
 				return u, true
 			}
 		}
@@ -88,7 +90,7 @@ func parseUnitAt(s []byte, i int) (unitParts, bool) {
 				break
 			}
 			strong = true
-			i = k
+			i, u.end = k, k
 			continue
 		}
 		id, j := designator(s, i)
@@ -97,9 +99,8 @@ func parseUnitAt(s []byte, i int) (unitParts, bool) {
 			if id == nil {
 				break
 			}
-			if m, kind := markerAt(s, j); kind != 'b' && kind != 'u' {
-				_ = m
-				break
+			if _, kind := markerAt(s, j); kind != 'b' && kind != 'u' {
+				break // Chinese numerals only for buildings and units: 三栋二单元
 			}
 		}
 		m, kind := markerAt(s, j)
@@ -112,6 +113,7 @@ func parseUnitAt(s []byte, i int) (unitParts, bool) {
 				return u, u.n >= 2 || strong
 			}
 			i = j + len(m)
+			u.end = i
 		case 'r':
 			if m == "号" && (len(id) < 3 || followsLiftOrBuilding(s, j+len(m))) {
 				return u, u.n >= 2 || strong
@@ -119,6 +121,7 @@ func parseUnitAt(s []byte, i int) (unitParts, bool) {
 			if !u.add(unitPart{kind: 'r', id: id, marker: m}) {
 				return u, u.n >= 2 || strong
 			}
+			u.end = j + len(m)
 			return u, true
 		default: // a bare designator: a room after other parts
 			if u.n == 0 || u.has('r') || isNumber(id) && len(id) < 3 && !u.has('f') {
@@ -128,6 +131,7 @@ func parseUnitAt(s []byte, i int) (unitParts, bool) {
 				return u, u.n >= 2 || strong
 			}
 			u.add(unitPart{kind: 'r', id: id})
+			u.end = j
 			return u, true
 		}
 	}
@@ -141,7 +145,7 @@ func parseUnitAt(s []byte, i int) (unitParts, bool) {
 // parseDashed reads "3-2-1201" (building-unit-room) and "3-1201".
 func parseDashed(s []byte, i int) (unitParts, bool) {
 	var ids [3][]byte
-	n := 0
+	n, end := 0, i
 	for n < 3 {
 		j := i
 		for j < len(s) && isDigit(s[j]) {
@@ -152,6 +156,7 @@ func parseDashed(s []byte, i int) (unitParts, bool) {
 		}
 		ids[n] = s[i:j]
 		n++
+		end = j
 		if j < len(s) && s[j] == '-' && n < 3 {
 			i = j + 1
 			continue
@@ -171,6 +176,7 @@ func parseDashed(s []byte, i int) (unitParts, bool) {
 		u.add(unitPart{kind: 'u', id: ids[1], marker: "-"})
 	}
 	u.add(unitPart{kind: 'r', id: last, marker: "-"})
+	u.end = end
 	return u, true
 }
 
@@ -183,6 +189,9 @@ func designator(s []byte, i int) ([]byte, int) {
 	}
 	for j < len(s) && isDigit(s[j]) {
 		j++
+	}
+	if j-i > 6 { // a phone number or an order number, not part of an address
+		return nil, i
 	}
 	digits := j > i && isDigit(s[j-1])
 	if digits && j < len(s) && isLower(s[j]) && (j+1 >= len(s) || !isLower(s[j+1])) && s[j] != 'f' {

@@ -1,6 +1,7 @@
 package intents
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -54,7 +55,7 @@ var greetings = []string{"您好", "你好", "hello", "dear", "hi", "唔该", "�
 // appendSummary writes "紧急 报修·燃气 3栋2单元1201:厨房煤气味好重" or
 // "Repair/plumbing, Flat 12C: kitchen sink blocked": labels, location and
 // the message's first clause, cut to maxSummary runes.
-func appendSummary(dst []byte, r *Result, catIdx int, text string) []byte {
+func appendSummary(dst []byte, r *Result, catIdx int, text string, skip [2]int) []byte {
 	li := langIndex(r.Lang)
 	start := len(dst)
 	if r.Urgent {
@@ -80,59 +81,124 @@ func appendSummary(dst []byte, r *Result, catIdx int, text string) []byte {
 		dst = append(dst, ':')
 	}
 	budget := maxSummary - utf8.RuneCount(dst[start:])
-	return appendClause(dst, firstClause(text), budget)
+	lo, hi := firstClause(text)
+	n := len(dst)
+	dst = appendClause(dst, text, lo, hi, skip, budget)
+	if len(dst) == n { // nothing to quote: no dangling colon
+		dst = bytes.TrimRight(dst, ": ")
+	}
+	if utf8.RuneCount(dst[start:]) > maxSummary { // labels and unit alone too long
+		cut, k := start, 0
+		for k < maxSummary-1 {
+			_, w := utf8.DecodeRune(dst[cut:])
+			cut += w
+			k++
+		}
+		dst = append(dst[:cut], "…"...)
+	}
+	return dst
 }
 
-// firstClause returns the first sentence of text without a leading greeting.
-func firstClause(text string) string {
-	text = strings.TrimSpace(text)
+// firstClause returns the byte span of the first sentence of text, without
+// a leading greeting.
+func firstClause(text string) (lo, hi int) {
+	lo, hi = 0, len(text)
+	skipBlank := func() {
+		for lo < hi {
+			r, n := utf8.DecodeRuneInString(text[lo:])
+			if !unicode.IsSpace(r) && !unicode.IsPunct(r) && r != '～' && r != '~' {
+				return
+			}
+			lo += n
+		}
+	}
+	skipBlank()
 	for changed := true; changed; {
 		changed = false
 		for _, g := range greetings {
-			if len(text) >= len(g) && strings.EqualFold(text[:len(g)], g) {
-				rest := strings.TrimLeftFunc(text[len(g):], func(r rune) bool {
-					return unicode.IsSpace(r) || unicode.IsPunct(r) || r == '～' || r == '~'
-				})
-				if rest != "" {
-					text, changed = rest, true
+			if hi-lo > len(g) && strings.EqualFold(text[lo:lo+len(g)], g) {
+				save := lo
+				lo += len(g)
+				if next, _ := utf8.DecodeRuneInString(text[lo:]); next < utf8.RuneSelf && isLower(byte(next)|0x20) && g[0] < utf8.RuneSelf {
+					lo = save // "hi" in "his": not a greeting
+					continue
 				}
+				skipBlank()
+				if lo == hi {
+					lo = save
+					continue
+				}
+				changed = true
 			}
 		}
 	}
-	if i := strings.IndexAny(text, "。!?！？\n;；"); i > 0 {
-		text = text[:i]
-	} else if i == 0 {
-		text = strings.TrimLeft(text, "。!?！？\n;；")
+	for i, r := range text[lo:hi] {
+		switch r {
+		case '.': // a full stop, not "3.5" or "no."
+			if next := lo + i + 1; i > 0 && (next == hi || text[next] == ' ') && text[lo+i-1] != 'o' {
+				return lo, lo + i
+			}
+		case '。', '!', '?', '！', '？', '\n', ';', '；':
+			if i > 0 {
+				return lo, lo + i
+			}
+		}
 	}
-	return text
+	return lo, hi
 }
 
-// appendClause appends s with white space collapsed, cut to budget runes
-// (ending with "…" when cut).
-func appendClause(dst []byte, s string, budget int) []byte {
+// appendClause appends text[lo:hi] without the bytes in skip (the unit
+// number, already shown), white space collapsed, separators trimmed at both
+// ends, cut to budget runes (ending with "…" when cut).
+func appendClause(dst []byte, text string, lo, hi int, skip [2]int, budget int) []byte {
 	if budget < 4 {
 		budget = 4
 	}
-	n, space := 0, false
-	for _, r := range s {
+	start := len(dst)
+	n, space, lead := 0, false, true
+	for i := lo; i < hi; {
+		if i >= skip[0] && i < skip[1] {
+			i, space = skip[1], true
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(text[i:])
+		i += w
 		if unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError {
 			space = true
 			continue
 		}
-		if space && n > 0 {
+		if lead && isSeparator(r) {
+			continue
+		}
+		if space && !lead {
 			if n+1 >= budget {
 				break
 			}
 			dst = append(dst, ' ')
 			n++
 		}
-		space = false
-		if n+1 >= budget && utf8.RuneCountInString(s) > 0 {
+		space, lead = false, false
+		if n+1 >= budget {
 			dst = append(dst, "…"...)
 			return dst
 		}
 		dst = utf8.AppendRune(dst, r)
 		n++
 	}
+	for len(dst) > start { // a unit number at the end leaves "看看,"
+		r, w := utf8.DecodeLastRune(dst[start:])
+		if !isSeparator(r) && r != ' ' {
+			break
+		}
+		dst = dst[:len(dst)-w]
+	}
 	return dst
+}
+
+func isSeparator(r rune) bool {
+	switch r {
+	case ',', '，', '、', ':', '：', '-', ';', '；', '.':
+		return true
+	}
+	return false
 }

@@ -28,7 +28,7 @@ const (
 	offCat    = NIntent + 1
 )
 
-const magic = "CONCIERGE-INTENTS-1\n"
+const magic = "CONCIERGE-INTENTS-2\n"
 
 // Model is a trained linear model over hashed features, quantised to int8
 // weights per head. It is read-only after Decode, safe for concurrent use.
@@ -38,7 +38,26 @@ type Model struct {
 	Bias            [Width]float32 // per output
 	Temperature     float32        // intent logits are divided by it (calibration)
 	UrgentThreshold float32        // urgent when P(urgent) >= it
-	rows            []int8         // Buckets × Width
+	// Stack is the second-stage urgency model: logistic regression over
+	// StackInputs; all zero means P(urgent) is the urgent head's alone.
+	Stack [StackWidth]float32
+	rows  []int8 // Buckets × Width
+}
+
+// StackWidth is the number of second-stage inputs: a constant, the urgent
+// head's logit, and the log-probabilities of the intents and categories
+// (before temperature), so urgency can depend on what the message is.
+const StackWidth = 2 + NIntent + NCategory
+
+// StackInputs fills x from first-stage outputs.
+func StackInputs(x *[StackWidth]float64, urgentLogit float64, intent *[NIntent]float64, category *[NCategory]float64) {
+	x[0], x[1] = 1, urgentLogit
+	for k, p := range intent {
+		x[2+k] = math.Max(math.Log(p), -20)
+	}
+	for k, p := range category {
+		x[2+NIntent+k] = math.Max(math.Log(p), -20)
+	}
 }
 
 // Scores are a model's outputs for one message.
@@ -69,16 +88,24 @@ func (m *Model) Predict(feats []uint32, s *Scores) {
 		}
 		z[k] = float64(float32(acc[k])*sc*norm + m.Bias[k])
 	}
-	t := float64(m.Temperature)
-	if t <= 0 {
-		t = 1
-	}
-	for k := range NIntent {
-		z[k] /= t
-	}
 	softmax(z[:NIntent], s.Intent[:])
-	s.Urgent = sigmoid(z[offUrgent])
 	softmax(z[offCat:], s.Category[:])
+	s.Urgent = sigmoid(z[offUrgent])
+	if m.Stack != ([StackWidth]float32{}) {
+		var x [StackWidth]float64
+		StackInputs(&x, z[offUrgent], &s.Intent, &s.Category)
+		dot := 0.0
+		for k, w := range m.Stack {
+			dot += float64(w) * x[k]
+		}
+		s.Urgent = sigmoid(dot)
+	}
+	if t := float64(m.Temperature); t > 0 && t != 1 {
+		for k := range NIntent {
+			z[k] /= t
+		}
+		softmax(z[:NIntent], s.Intent[:])
+	}
 }
 
 // NormPad is added to a message's feature count before length
@@ -128,6 +155,9 @@ func (m *Model) Encode(w io.Writer) error {
 	}
 	hdr = le.AppendUint32(hdr, math.Float32bits(m.Temperature))
 	hdr = le.AppendUint32(hdr, math.Float32bits(m.UrgentThreshold))
+	for _, f := range m.Stack {
+		hdr = le.AppendUint32(hdr, math.Float32bits(f))
+	}
 	bw.Write(hdr)
 	prev := -1
 	var buf [binary.MaxVarintLen64]byte
@@ -172,7 +202,7 @@ func Decode(data []byte) (*Model, error) {
 	}
 	raw = raw[len(magic):]
 	le := binary.LittleEndian
-	const hdrLen = 4 * (2 + 3 + Width + 2)
+	const hdrLen = 4 * (2 + 3 + Width + 2 + StackWidth)
 	if len(raw) < hdrLen {
 		return nil, errors.New("decode model: short header")
 	}
@@ -189,6 +219,9 @@ func Decode(data []byte) (*Model, error) {
 	}
 	m.Temperature = f(3 + Width)
 	m.UrgentThreshold = f(4 + Width)
+	for i := range m.Stack {
+		m.Stack[i] = f(5 + Width + i)
+	}
 	raw = raw[hdrLen:]
 	m.rows = make([]int8, m.Buckets*Width)
 	b := -1

@@ -52,3 +52,35 @@ func TestTrainDeterministicAndRoundTrip(t *testing.T) {
 		t.Error("Decode accepted a truncated file")
 	}
 }
+
+func TestFitStack(t *testing.T) {
+	t.Parallel()
+	// Urgent when the head's logit is high, except for questions (intent 2).
+	var xs [][StackWidth]float64
+	var ys []bool
+	for i := range 400 {
+		logit := float64(i%20) - 10
+		question := i%3 == 0
+		var in [NIntent]float64
+		in[0], in[2] = 0.9, 0.1
+		if question {
+			in[0], in[2] = 0.1, 0.9
+		}
+		in[1], in[3] = 1e-3, 1e-3
+		var cat [NCategory]float64
+		for k := range cat {
+			cat[k] = 1.0 / float64(NCategory)
+		}
+		var x [StackWidth]float64
+		StackInputs(&x, logit, &in, &cat)
+		xs, ys = append(xs, x), append(ys, logit > 0 && !question)
+	}
+	beta := fitStack(xs, ys, 1)
+	hi, q := xs[19], xs[18] // logit 9: a report; logit 8: a question (18%3 == 0)
+	if p := stackProb(beta, &hi); p < 0.5 {
+		t.Errorf("report with a high logit: p=%.3f", p)
+	}
+	if p := stackProb(beta, &q); p > 0.5 {
+		t.Errorf("question with a high logit: p=%.3f", p)
+	}
+}

@@ -122,7 +122,7 @@ func AppendNormalized(dst []byte, s string) []byte {
 	space := true // drop leading space
 	for _, r := range s {
 		r = Fold(r)
-		if unicode.IsSpace(r) || r == utf8.RuneError || unicode.IsControl(r) {
+		if IsBlank(r) {
 			if !space {
 				dst = append(dst, ' ')
 				space = true
@@ -136,4 +136,10 @@ func AppendNormalized(dst []byte, s string) []byte {
 		dst = dst[:n-1]
 	}
 	return dst
+}
+
+// IsBlank reports whether a folded rune counts as white space: space,
+// control characters and invalid UTF-8.
+func IsBlank(r rune) bool {
+	return unicode.IsSpace(r) || r == utf8.RuneError || unicode.IsControl(r)
 }

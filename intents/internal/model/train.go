@@ -44,6 +44,9 @@ type Report struct {
 	OOFUrgentPrec   float64
 	OOFCategoryAcc  float64
 	Temperature     float64
+	RawUrgentPrec   float64 // out-of-fold precision at the target recall, urgent head alone
+	StackUrgentPrec float64 // the same with the second stage (used when higher)
+	ECE             float64 // expected calibration error of intent confidence, 10 bins, after temperature
 	UrgentThreshold float64
 	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
 	FalseAlarms     []string     // non-urgent examples they scored highest
@@ -131,6 +134,65 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 			bestT, bestNLL = t, nll
 		}
 	}
+	{ // expected calibration error of the top intent's probability
+		var conf, acc [10]float64
+		var cnt [10]int
+		var p [NIntent]float64
+		for i, d := range data {
+			var z [NIntent]float64
+			for k := range z {
+				z[k] = preds[i].logits[k] / bestT
+			}
+			softmax(z[:], p[:])
+			top := argmax(p[:])
+			b := min(9, int(p[top]*10))
+			cnt[b]++
+			conf[b] += p[top]
+			if top == d.Intent {
+				acc[b]++
+			}
+		}
+		for b := range cnt {
+			rep.ECE += math.Abs(acc[b]-conf[b]) / float64(len(data))
+		}
+	}
+
+	// Second stage for urgency, kept only if it is better out of fold.
+	xs := make([][StackWidth]float64, len(data))
+	ys := make([]bool, len(data))
+	raw := make([]float64, len(data))
+	for i, d := range data {
+		u := math.Min(math.Max(preds[i].s.Urgent, 1e-12), 1-1e-12)
+		StackInputs(&xs[i], math.Log(u/(1-u)), &preds[i].s.Intent, &preds[i].s.Category)
+		ys[i], raw[i] = d.Urgent, preds[i].s.Urgent
+	}
+	stacked := make([]float64, len(data))
+	for fold := range cfg.Folds {
+		var tx [][StackWidth]float64
+		var ty []bool
+		for i := range data {
+			if i%cfg.Folds != fold {
+				tx, ty = append(tx, xs[i]), append(ty, ys[i])
+			}
+		}
+		beta := fitStack(tx, ty, cfg.UrgentWeight)
+		for i := fold; i < len(data); i += cfg.Folds {
+			stacked[i] = stackProb(beta, &xs[i])
+		}
+	}
+	_, rawPrec := precisionAtRecall(raw, ys, cfg.UrgentRecall)
+	_, stackPrec := precisionAtRecall(stacked, ys, cfg.UrgentRecall)
+	rep.RawUrgentPrec, rep.StackUrgentPrec = rawPrec, stackPrec
+	var stack [StackWidth]float32
+	if stackPrec > rawPrec {
+		for k, b := range fitStack(xs, ys, cfg.UrgentWeight) {
+			stack[k] = float32(b)
+		}
+		for i := range data {
+			preds[i].s.Urgent = stacked[i]
+		}
+	}
+
 	// Urgent threshold: the highest that keeps the target recall.
 	var pos []float64
 	correct, catOK, catN := 0, 0, 0
@@ -217,7 +279,43 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 	m := fit(data, cfg)
 	m.Temperature = float32(bestT)
 	m.UrgentThreshold = float32(thr)
+	m.Stack = stack
 	return m, rep
+}
+
+// precisionAtRecall returns the highest threshold keeping the target recall
+// and the precision there.
+func precisionAtRecall(p []float64, y []bool, target float64) (thr, precision float64) {
+	var pos []float64
+	for i, v := range p {
+		if y[i] {
+			pos = append(pos, v)
+		}
+	}
+	if len(pos) == 0 {
+		return 0.5, 0
+	}
+	slices.Sort(pos)
+	thr = pos[min(len(pos)-1, int(math.Floor((1-target)*float64(len(pos)))))] * 0.999
+	tp, fp := 0, 0
+	for i, v := range p {
+		if v >= thr {
+			if y[i] {
+				tp++
+			} else {
+				fp++
+			}
+		}
+	}
+	return thr, ratio(tp, tp+fp)
+}
+
+func stackProb(beta [StackWidth]float64, x *[StackWidth]float64) float64 {
+	dot := 0.0
+	for k := range beta {
+		dot += beta[k] * x[k]
+	}
+	return sigmoid(dot)
 }
 
 func cmpFloat(a, b float64) int {

@@ -38,6 +38,7 @@ func main() {
 	flag.Float64Var(&cfg.L2, "l2", cfg.L2, "weight decay (experiments only)")
 	flag.Float64Var(&cfg.UrgentWeight, "uw", cfg.UrgentWeight, "urgent example weight (experiments only)")
 	flag.IntVar(&cfg.MinDF, "mindf", cfg.MinDF, "minimum document frequency (experiments only)")
+	flag.IntVar(&cfg.Buckets, "buckets", cfg.Buckets, "feature buckets, a power of two (experiments only)")
 	flag.Parse()
 	if strings.Contains(filepath.Base(*in), "heldout") {
 		log.Fatal("train: refusing to train on a held-out file")
@@ -58,6 +59,8 @@ func main() {
 		rep.Examples, rep.Features, buf.Len(), *out)
 	fmt.Fprintf(os.Stderr, "train: out-of-fold accuracy=%.4f category=%.4f urgent recall=%.4f precision=%.4f; temperature=%.2f urgent threshold=%.4f\n",
 		rep.OOFAccuracy, rep.OOFCategoryAcc, rep.OOFUrgentRecall, rep.OOFUrgentPrec, rep.Temperature, rep.UrgentThreshold)
+	fmt.Fprintf(os.Stderr, "train: urgent precision at target recall: head alone %.4f, with second stage %.4f\n", rep.RawUrgentPrec, rep.StackUrgentPrec)
+	fmt.Fprintf(os.Stderr, "train: out-of-fold calibration error of confidence (ECE, 10 bins): %.4f\n", rep.ECE)
 	for _, c := range rep.UrgentCurve {
 		fmt.Fprintf(os.Stderr, "train: urgent recall target %.2f: threshold %.4f precision %.4f\n", c[0], c[1], c[2])
 	}
