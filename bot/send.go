@@ -62,8 +62,8 @@ type SenderConfig struct {
 // group, 30 a second in all.
 const (
 	perChatGap   = time.Second
-	perGroupGap  = 3 * time.Second
-	globalGap    = time.Second / 30
+	perGroupGap  = 3100 * time.Millisecond // a little under 20 a minute, so timing jitter never makes 21
+	globalGap    = time.Second / 28 // a little under 30 a second, for the same reason
 	sweepEvery   = 2 * time.Second
 	markBatchMax = 128
 )
