@@ -63,7 +63,7 @@ type SenderConfig struct {
 const (
 	perChatGap   = time.Second
 	perGroupGap  = 3100 * time.Millisecond // a little under 20 a minute, so timing jitter never makes 21
-	globalGap    = time.Second / 28 // a little under 30 a second, for the same reason
+	globalGap    = time.Second / 28        // a little under 30 a second, for the same reason
 	sweepEvery   = 2 * time.Second
 	markBatchMax = 128
 )
