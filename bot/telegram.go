@@ -15,17 +15,36 @@ type telegramTransport struct {
 	tg *tgbot.Bot
 }
 
+// inlineKeyboard is the inline_keyboard reply markup as Telegram wants it.
+// go-telegram/bot's models.InlineKeyboardButton always sends an empty
+// copy_text object, which Telegram refuses (BUTTON_COPY_TEXT_INVALID), so
+// the bot sends its own.
+type inlineKeyboard struct {
+	InlineKeyboard [][]inlineButton `json:"inline_keyboard"`
+}
+
+type inlineButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
+}
+
 func keyboard(rows [][]Button) models.ReplyMarkup {
 	if len(rows) == 0 {
 		return nil
 	}
-	kb := make([][]models.InlineKeyboardButton, len(rows))
-	for i, row := range rows {
+	return buttons(rows)
+}
+
+func buttons(rows [][]Button) *inlineKeyboard {
+	kb := &inlineKeyboard{InlineKeyboard: make([][]inlineButton, 0, len(rows))}
+	for _, row := range rows {
+		r := make([]inlineButton, 0, len(row))
 		for _, b := range row {
-			kb[i] = append(kb[i], models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data})
+			r = append(r, inlineButton{Text: b.Text, CallbackData: b.Data})
 		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
 	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+	return kb
 }
 
 func (t telegramTransport) deliver(ctx context.Context, chatID int64, o Out) (int64, error) {
@@ -44,10 +63,7 @@ func (t telegramTransport) deliver(ctx context.Context, chatID int64, o Out) (in
 			return 0, nil // too old to answer: nothing to do
 		}
 	case "edit":
-		markup := keyboard(o.Buttons)
-		if markup == nil {
-			markup = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
-		}
+		markup := buttons(o.Buttons) // none: the edit removes the buttons
 		msg, err = t.tg.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chatID, MessageID: int(o.MessageID), Text: o.Text, ReplyMarkup: markup})
 		if err != nil && strings.Contains(err.Error(), "message is not modified") {
 			return o.MessageID, nil

@@ -111,6 +111,9 @@ func (s *Server) sendMessage(_ context.Context, c *Call) (any, *apiError) {
 	if c.ChatID == 0 {
 		return nil, badRequest("chat not found")
 	}
+	if err := checkKeyboard(c.ReplyMarkup); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(c.Params["text"]) == "" {
 		return nil, badRequest("message text is empty")
 	}
@@ -128,6 +131,9 @@ func (s *Server) sendPhoto(_ context.Context, c *Call) (any, *apiError) {
 	}
 	if c.Photo == "" {
 		return nil, badRequest("there is no photo in the request")
+	}
+	if err := checkKeyboard(c.ReplyMarkup); err != nil {
+		return nil, err
 	}
 	m := s.newMessage(c)
 	m.Caption = c.Params["caption"]
@@ -154,6 +160,9 @@ func (s *Server) copyMessage(_ context.Context, c *Call) (any, *apiError) {
 // lenient: any message id in a known chat can be edited, since tests often
 // push callback queries for messages the fake never sent.
 func (s *Server) editMessage(_ context.Context, c *Call) (any, *apiError) {
+	if err := checkKeyboard(c.ReplyMarkup); err != nil {
+		return nil, err
+	}
 	if c.Params["inline_message_id"] != "" {
 		return true, nil
 	}
@@ -303,4 +312,45 @@ func (s *Server) getUpdates(ctx context.Context, c *Call) (any, *apiError) {
 // returns ctx's error. Tests use it to push updates into a live poll.
 func (s *Server) WaitPolling(ctx context.Context) error {
 	return s.waitState(ctx, "a long poll", func() bool { return s.polling > 0 })
+}
+
+// checkKeyboard refuses an inline keyboard the way Telegram does: every
+// button needs exactly one action, callback_data of 1-64 bytes, and a
+// copy_text button a non-empty text.
+func checkKeyboard(raw json.RawMessage) *apiError {
+	if len(raw) == 0 {
+		return nil
+	}
+	var kb struct {
+		InlineKeyboard [][]map[string]json.RawMessage `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal(raw, &kb); err != nil {
+		return badRequest("can't parse reply keyboard markup JSON object")
+	}
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if ct, ok := b["copy_text"]; ok {
+				var v struct{ Text string }
+				if json.Unmarshal(ct, &v) != nil || v.Text == "" {
+					return badRequest("BUTTON_COPY_TEXT_INVALID")
+				}
+			}
+			actions := 0
+			for k := range b {
+				if k != "text" && k != "icon_custom_emoji_id" && k != "style" {
+					actions++
+				}
+			}
+			if actions != 1 {
+				return badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+			}
+			if cd, ok := b["callback_data"]; ok {
+				var s string
+				if json.Unmarshal(cd, &s) != nil || len(s) == 0 || len(s) > 64 {
+					return badRequest("BUTTON_DATA_INVALID")
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -46,11 +46,39 @@ func TestGetMeIdentifiesTheBot(t *testing.T) {
 	}
 }
 
+func TestKeyboardChecks(t *testing.T) {
+	t.Parallel()
+	_, b := setup(t)
+	ctx := testContext(t)
+	cases := []struct {
+		name   string
+		markup any
+		want   string // "" → accepted
+	}{
+		{"callback button", map[string]any{"inline_keyboard": [][]map[string]string{{{"text": "a", "callback_data": "b"}}}}, ""},
+		{"library type adds an empty copy_text", &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "a", CallbackData: "b"}}}}, "BUTTON_COPY_TEXT_INVALID"},
+		{"text only", map[string]any{"inline_keyboard": [][]map[string]string{{{"text": "a"}}}}, "Text buttons are unallowed"},
+		{"callback data over 64 bytes", map[string]any{"inline_keyboard": [][]map[string]string{{{"text": "a", "callback_data": strings.Repeat("x", 65)}}}}, "BUTTON_DATA_INVALID"},
+	}
+	for _, c := range cases {
+		_, err := b.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: int64(42), Text: "hi", ReplyMarkup: c.markup})
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v, want %s", c.name, err, c.want)
+		}
+	}
+}
+
 func TestSendMessage(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)
 	ctx := testContext(t)
-	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: "报修", CallbackData: "intent:repair"}}}}
+	// A keyboard as Telegram wants it. go-telegram/bot's own
+	// models.InlineKeyboardButton always adds an empty copy_text, which
+	// Telegram (and this fake) refuse: see TestKeyboardChecks.
+	kb := map[string]any{"inline_keyboard": [][]map[string]string{{{"text": "报修", "callback_data": "intent:repair"}}}}
 
 	m1, err := b.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: int64(42), Text: "您好,请问有什么可以帮您?", ReplyMarkup: kb})
 	if err != nil {
