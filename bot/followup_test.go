@@ -1,0 +1,571 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"concierge/bot"
+	"concierge/bot/tgfake"
+	"concierge/intents"
+	"concierge/storage"
+)
+
+// clock is a test clock the bot reads through Config.Now. It starts a week
+// ahead of the real time, so rows the bot writes are never taken by the
+// sender's sweep for lapsed leases before the bot sends them itself.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+// estateTime is a time a week or more ahead, at hour:min in Shanghai.
+func estateTime(days, hour, min int) time.Time {
+	d := time.Now().In(shanghai).AddDate(0, 0, 7+days)
+	return time.Date(d.Year(), d.Month(), d.Day(), hour, min, 0, 0, shanghai)
+}
+
+// fenv is a bot with an injected clock and the follow-up configuration.
+type fenv struct {
+	*env
+	clock *clock
+	cfg   func(*bot.Config)
+	next  int64 // next update id
+}
+
+const supervisorChat = 9100
+
+func followSetup(t *testing.T, opts ...option) *fenv {
+	t.Helper()
+	c := &clock{now: estateTime(0, 10, 0)}
+	apply := func(cfg *bot.Config) {
+		cfg.Now = c.Now
+		cfg.CallbackDelay = 2 * time.Hour
+		cfg.CallbackDelayUrgent = 30 * time.Minute
+		cfg.CallbackReminderInterval = 24 * time.Hour
+		cfg.CallbackMaxReminders = 2
+		cfg.AutoCloseAfter = 72 * time.Hour
+		cfg.QuietStart, cfg.QuietEnd = 21*time.Hour, 8*time.Hour
+		for _, o := range opts {
+			o(cfg)
+		}
+	}
+	e := setup(t, apply)
+	return &fenv{env: e, clock: c, cfg: apply, next: 1}
+}
+
+// say submits a text message from the owner in chat.
+func (f *fenv) say(t *testing.T, chat int64, text string) int64 {
+	t.Helper()
+	id := f.next
+	f.next++
+	if err := f.bot.SubmitRaw(f.ctx, tgfake.Marshal(tgfake.TextUpdate(id, chat, "zh-hans", text))); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// press submits a button press in chat.
+func (f *fenv) press(t *testing.T, chat int64, data string) {
+	t.Helper()
+	id := f.next
+	f.next++
+	if err := f.bot.SubmitRaw(f.ctx, tgfake.Marshal(tgfake.CallbackUpdate(id, chat, "zh-hans", 1, data))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reply waits for the n-th message (1-based) sent to chat.
+func (f *fenv) reply(t *testing.T, chat int64, n int) tgfake.Message {
+	t.Helper()
+	return f.waitReplies(t, chat, n)[n-1]
+}
+
+func buttons(t *testing.T, m tgfake.Message) []string {
+	t.Helper()
+	var kb struct {
+		Rows [][]struct {
+			Data string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if len(m.ReplyMarkup) > 0 {
+		if err := json.Unmarshal(m.ReplyMarkup, &kb); err != nil {
+			t.Fatalf("reply markup %s: %v", m.ReplyMarkup, err)
+		}
+	}
+	var out []string
+	for _, row := range kb.Rows {
+		for _, b := range row {
+			out = append(out, b.Data)
+		}
+	}
+	return out
+}
+
+func hasButton(t *testing.T, m tgfake.Message, prefix string) string {
+	t.Helper()
+	for _, d := range buttons(t, m) {
+		if strings.HasPrefix(d, prefix) {
+			return d
+		}
+	}
+	t.Fatalf("message %q has no %s… button (has %v)", m.Text, prefix, buttons(t, m))
+	return ""
+}
+
+// openRepair opens a non-urgent repair with a location and returns it.
+func (f *fenv) openRepair(t *testing.T, chat int64, n int) storage.Ticket {
+	t.Helper()
+	f.say(t, chat, "5号楼302 灯坏了")
+	code := codeRe.FindString(f.reply(t, chat, n).Text)
+	if code == "" {
+		t.Fatalf("no ticket opened: %q", f.reply(t, chat, n).Text)
+	}
+	tk, err := f.store.TicketByCode(f.ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+// resolve does what the staff side's /resolve does to a ticket.
+func (f *fenv) resolve(t *testing.T, tk storage.Ticket, assignee *storage.Staff) {
+	t.Helper()
+	var id *int64
+	if assignee != nil {
+		id = &assignee.ID
+	}
+	now := f.clock.Now()
+	_, err := f.store.DB().ExecContext(f.ctx, `UPDATE tickets SET status = 'resolved', assignee_id = $2,
+		claimed_at = $3, resolved_at = $3, resolution = 'done' WHERE id = $1`, tk.ID, id, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fenv) staff(t *testing.T, tgID int64, name, role string) storage.Staff {
+	t.Helper()
+	s, err := f.store.AddStaff(f.ctx, tgID, name, role, "zh-Hans")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (f *fenv) ticket(t *testing.T, id int64) storage.Ticket {
+	t.Helper()
+	tk, err := f.store.Ticket(f.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+func (f *fenv) callback(t *testing.T, ticketID int64) storage.Callback {
+	t.Helper()
+	var c storage.Callback
+	err := f.store.DB().GetContext(f.ctx, &c, `SELECT id, ticket_id, status, due_at, asked_at, reminders, score, comment,
+		created_at, finished_at, complaint_id, escalated_at FROM callbacks WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`, ticketID)
+	if err != nil {
+		t.Fatalf("callback of ticket %d: %v", ticketID, err)
+	}
+	return c
+}
+
+// messages counts the messages queued for chat, button answers aside.
+func (f *fenv) messages(t *testing.T, chat int64) int {
+	t.Helper()
+	return f.count(t, `SELECT count(*) FROM outgoing WHERE chat_id = $1 AND payload->>'kind' IS DISTINCT FROM 'answer'`, chat)
+}
+
+func (f *fenv) tick(t *testing.T) {
+	t.Helper()
+	if err := f.bot.CallbackTick(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// confirmed opens a repair, resolves it with an assignee and has the owner
+// press Solved; the callback is then scheduled.
+func (f *fenv) confirmed(t *testing.T, chat int64) storage.Ticket {
+	t.Helper()
+	tk := f.openRepair(t, chat, 1)
+	wang := f.staff(t, 9001, "王师傅", storage.RoleAgent)
+	f.resolve(t, tk, &wang)
+	f.press(t, chat, fmt.Sprintf("ok:%d", tk.ID))
+	if got := f.reply(t, chat, 2).Text; !strings.Contains(got, "谢谢您的确认") {
+		t.Fatalf("after Solved: %q", got)
+	}
+	f.waitProcessed(t)
+	return f.ticket(t, tk.ID)
+}
+
+func TestSolvedThenScoreAndComment(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 11001
+	tk := f.confirmed(t, chat)
+	if tk.Status != storage.StatusClosed || tk.ClosedAt == nil {
+		t.Fatalf("ticket after Solved: status %s closed_at %v", tk.Status, tk.ClosedAt)
+	}
+	if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'confirmed'`, tk.ID); n != 1 {
+		t.Errorf("%d confirmed events, want 1", n)
+	}
+	c := f.callback(t, tk.ID)
+	if want := f.clock.Now().Add(2 * time.Hour); c.Status != storage.CallbackScheduled || !c.DueAt.Equal(want) {
+		t.Fatalf("callback %s due %s, want scheduled due %s", c.Status, c.DueAt, want)
+	}
+
+	f.tick(t) // not due yet
+	if n := len(f.fake.SentTo(chat)); n != 2 {
+		t.Fatalf("%d messages before the callback is due, want 2", n)
+	}
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	ask := f.reply(t, chat, 3)
+	if !strings.Contains(ask.Text, tk.Code) || !strings.Contains(ask.Text, "满意") {
+		t.Errorf("callback question %q", ask.Text)
+	}
+	five := hasButton(t, ask, fmt.Sprintf("cb:%d:5", c.ID))
+	f.press(t, chat, five)
+	if got := f.reply(t, chat, 4).Text; !strings.Contains(got, "意见") {
+		t.Errorf("after score: %q, want the optional comment question", got)
+	}
+	f.say(t, chat, "师傅很专业,谢谢")
+	if got := f.reply(t, chat, 5).Text; !strings.Contains(got, "谢谢您的宝贵意见") {
+		t.Errorf("after comment: %q", got)
+	}
+	f.waitProcessed(t)
+	tk = f.ticket(t, tk.ID)
+	if tk.Satisfaction == nil || *tk.Satisfaction != 5 || tk.SatisfactionNote != "师傅很专业,谢谢" {
+		t.Errorf("ticket satisfaction %v %q", tk.Satisfaction, tk.SatisfactionNote)
+	}
+	if c := f.callback(t, tk.ID); c.Status != storage.CallbackDone || c.Comment != "师傅很专业,谢谢" {
+		t.Errorf("callback %s comment %q, want done with the comment", c.Status, c.Comment)
+	}
+	if n := f.count(t, `SELECT count(*) FROM tickets`); n != 1 {
+		t.Errorf("%d tickets, want 1 (the comment is not a new request)", n)
+	}
+	// A second press on the old buttons changes nothing.
+	f.press(t, chat, fmt.Sprintf("cb:%d:1", c.ID))
+	if got := f.reply(t, chat, 6).Text; !strings.Contains(got, "已经记录") {
+		t.Errorf("second score: %q", got)
+	}
+	if n := f.count(t, `SELECT count(*) FROM tickets WHERE kind = 'complaint'`); n != 0 {
+		t.Errorf("a stale button opened %d complaints", n)
+	}
+}
+
+func TestNotYetReopens(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		assigned bool
+		status   string
+		outbox   int
+	}{
+		{"back to the assignee", true, storage.StatusClaimed, 1},
+		{"back to the queue", false, storage.StatusOpen, 2},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := followSetup(t)
+			chat := int64(11100 + i)
+			tk := f.openRepair(t, chat, 1)
+			var wang *storage.Staff
+			if c.assigned {
+				s := f.staff(t, 9002, "王师傅", storage.RoleAgent)
+				wang = &s
+			}
+			f.resolve(t, tk, wang)
+			f.press(t, chat, fmt.Sprintf("no:%d", tk.ID))
+			got := f.reply(t, chat, 2).Text
+			if !strings.Contains(got, "重新打开") {
+				t.Errorf("owner told %q", got)
+			}
+			f.waitProcessed(t)
+			tk = f.ticket(t, tk.ID)
+			if tk.Status != c.status || tk.ResolvedAt != nil {
+				t.Errorf("status %s resolved_at %v, want %s and cleared", tk.Status, tk.ResolvedAt, c.status)
+			}
+			if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'reopened'`, tk.ID); n != 1 {
+				t.Errorf("%d reopened events", n)
+			}
+			if n := f.count(t, `SELECT count(*) FROM outbox WHERE ticket_id = $1`, tk.ID); n != c.outbox {
+				t.Errorf("%d handoffs, want %d", n, c.outbox)
+			}
+			if c.assigned {
+				msg := f.reply(t, 9002, 1)
+				if !strings.Contains(msg.Text, tk.Code) || !strings.Contains(msg.Text, "仍未解决") {
+					t.Errorf("assignee told %q", msg.Text)
+				}
+				if !strings.Contains(got, "王师傅") {
+					t.Errorf("owner not told who follows up: %q", got)
+				}
+			}
+			if n := f.count(t, `SELECT count(*) FROM callbacks`); n != 0 {
+				t.Errorf("%d callbacks for a reopened ticket", n)
+			}
+		})
+	}
+}
+
+func TestOnlyTheOwnerMayConfirm(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const alice, mallory = 11201, 11202
+	tk := f.openRepair(t, alice, 1)
+	f.resolve(t, tk, nil)
+	f.press(t, mallory, fmt.Sprintf("ok:%d", tk.ID))
+	f.press(t, mallory, fmt.Sprintf("no:%d", tk.ID))
+	f.waitProcessed(t)
+	if got := f.ticket(t, tk.ID); got.Status != storage.StatusResolved {
+		t.Errorf("another owner's press changed the ticket to %s", got.Status)
+	}
+	if n := f.count(t, `SELECT count(*) FROM callbacks`); n != 0 {
+		t.Errorf("%d callbacks scheduled by a stranger", n)
+	}
+	if n := len(f.fake.SentTo(mallory)); n != 0 {
+		t.Errorf("stranger received %d messages", n)
+	}
+}
+
+func TestLowScoreOpensComplaintAndEscalates(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 11301
+	f.staff(t, supervisorChat, "李主管", storage.RoleSupervisor)
+	tk := f.confirmed(t, chat)
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	c := f.callback(t, tk.ID)
+	f.press(t, chat, hasButton(t, f.reply(t, chat, 3), fmt.Sprintf("cb:%d:1", c.ID)))
+	got := f.reply(t, chat, 4).Text
+	code := codeRe.FindString(got)
+	if !strings.HasPrefix(code, "C-") || !strings.Contains(got, "主管") {
+		t.Fatalf("owner told %q, want a complaint number and that a supervisor will call", got)
+	}
+	f.waitProcessed(t)
+	complaint, err := f.store.TicketByCode(f.ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if complaint.Kind != storage.KindComplaint || complaint.OwnerID != tk.OwnerID || !strings.Contains(complaint.Summary, tk.Code) {
+		t.Errorf("complaint %+v", complaint)
+	}
+	var detail string
+	f.store.DB().GetContext(f.ctx, &detail, `SELECT detail::text FROM ticket_events WHERE ticket_id = $1 AND kind = 'created'`, complaint.ID)
+	if !strings.Contains(detail, tk.Code) {
+		t.Errorf("complaint's created event %s does not link %s", detail, tk.Code)
+	}
+	if got := f.ticket(t, tk.ID); got.Satisfaction == nil || *got.Satisfaction != 1 {
+		t.Errorf("original ticket satisfaction %v", got.Satisfaction)
+	}
+	f.tick(t) // the complaint is committed: now supervisors are alerted
+	alert := f.reply(t, supervisorChat, 1)
+	if !strings.Contains(alert.Text, code) || !strings.Contains(alert.Text, "回访不满意") {
+		t.Errorf("supervisor alert %q", alert.Text)
+	}
+	f.tick(t)
+	f.waitProcessed(t)
+	if n := f.messages(t, supervisorChat); n != 1 {
+		t.Errorf("%d alerts to the supervisor, want 1", n)
+	}
+	// The comment that follows goes with the complaint.
+	f.say(t, chat, "师傅来了两次都没修好")
+	f.reply(t, chat, 5)
+	f.waitProcessed(t)
+	if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'owner_message'`, complaint.ID); n != 1 {
+		t.Errorf("comment not on the complaint")
+	}
+	if n := f.count(t, `SELECT count(*) FROM tickets WHERE kind = 'complaint'`); n != 1 {
+		t.Errorf("%d complaints, want 1", n)
+	}
+}
+
+func TestNegativeCommentOpensComplaint(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 11302
+	tk := f.confirmed(t, chat)
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	c := f.callback(t, tk.ID)
+	f.press(t, chat, fmt.Sprintf("cb:%d:3", c.ID))
+	f.reply(t, chat, 4)
+	f.say(t, chat, "师傅态度很差,很不满意")
+	got := f.reply(t, chat, 5).Text
+	if !strings.HasPrefix(codeRe.FindString(got), "C-") {
+		t.Fatalf("negative comment: %q, want a complaint", got)
+	}
+	f.waitProcessed(t)
+	var cat string
+	f.store.DB().GetContext(f.ctx, &cat, `SELECT category FROM tickets WHERE kind = 'complaint'`)
+	if cat != "staff_attitude" {
+		t.Errorf("complaint category %q, want staff_attitude", cat)
+	}
+}
+
+func TestCallbackRemindsThenNoResponse(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 11401
+	tk := f.confirmed(t, chat)
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	f.reply(t, chat, 3)
+	for i := 1; i <= 2; i++ {
+		f.clock.Add(24 * time.Hour)
+		f.tick(t)
+		r := f.reply(t, chat, 3+i)
+		if !strings.Contains(r.Text, tk.Code) {
+			t.Errorf("reminder %d: %q", i, r.Text)
+		}
+		hasButton(t, r, "cb:")
+	}
+	f.clock.Add(24 * time.Hour)
+	f.tick(t)
+	c := f.callback(t, tk.ID)
+	if c.Status != storage.CallbackNoResponse || c.Reminders != 2 || c.FinishedAt == nil {
+		t.Errorf("callback %s after %d reminders, want no_response after 2", c.Status, c.Reminders)
+	}
+	if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'callback_no_response'`, tk.ID); n != 1 {
+		t.Errorf("%d no_response events", n)
+	}
+	f.clock.Add(72 * time.Hour)
+	f.tick(t)
+	f.waitProcessed(t)
+	if n := f.messages(t, chat); n != 5 {
+		t.Errorf("%d messages to the owner, want 5 (2 replies, question, 2 reminders)", n)
+	}
+}
+
+func TestCallbackRespectsQuietHours(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 11501
+	f.clock.Set(estateTime(0, 20, 0))
+	tk := f.confirmed(t, chat) // due at 22:00
+	f.clock.Set(estateTime(0, 22, 0))
+	f.tick(t)
+	f.waitProcessed(t)
+	if n := f.messages(t, chat); n != 2 {
+		t.Fatalf("%d messages by 22:00, want no callback in quiet hours", n)
+	}
+	c := f.callback(t, tk.ID)
+	if want := estateTime(1, 8, 0); !c.DueAt.Equal(want) || c.Status != storage.CallbackScheduled {
+		t.Fatalf("callback %s due %s, want scheduled for %s", c.Status, c.DueAt.In(shanghai), want)
+	}
+	f.clock.Set(estateTime(1, 7, 59))
+	f.tick(t)
+	if n := f.messages(t, chat); n != 2 {
+		t.Fatalf("callback sent before the quiet hours ended")
+	}
+	f.clock.Set(estateTime(1, 8, 0))
+	f.tick(t)
+	if got := f.reply(t, chat, 3); !strings.Contains(got.Text, tk.Code) {
+		t.Errorf("callback at 08:00: %q", got.Text)
+	}
+}
+
+func TestTwoSchedulersSendOneCallback(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 11601
+	tk := f.confirmed(t, chat)
+	other := f.secondBot(t)
+	f.clock.Add(2 * time.Hour)
+	var wg sync.WaitGroup
+	for _, b := range []*bot.Bot{f.bot, other, f.bot, other} {
+		wg.Go(func() {
+			if err := b.CallbackTick(f.ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	f.reply(t, chat, 3)
+	if n := f.count(t, `SELECT count(*) FROM outgoing WHERE chat_id = $1 AND ticket_id = $2 AND payload::text LIKE '%cb:%'`, chat, tk.ID); n != 1 {
+		t.Errorf("%d callback questions queued, want 1", n)
+	}
+	if c := f.callback(t, tk.ID); c.Status != storage.CallbackAsked || c.Reminders != 0 {
+		t.Errorf("callback %s reminders %d", c.Status, c.Reminders)
+	}
+}
+
+// secondBot runs another bot on the same database and Bot API, as a second
+// serve process would.
+func (f *fenv) secondBot(t *testing.T) *bot.Bot {
+	t.Helper()
+	local, err := intents.NewLocal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := bot.Config{
+		Store: f.store, Understand: local, TelegramToken: tgfake.DefaultToken, TelegramAPIURL: f.fake.URL(), SkipGetMe: true,
+		StaffChatID: staffChat, Location: shanghai, ClaimTimeoutUrgent: 5 * time.Minute, ClaimTimeoutNormal: 30 * time.Minute, Workers: 2,
+	}
+	f.cfg(&cfg)
+	b, err := bot.New(f.ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(f.ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { b.Run(ctx) })
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	return b
+}
+
+func TestAutoClose(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 11701
+	tk := f.openRepair(t, chat, 1)
+	f.resolve(t, tk, nil)
+	f.clock.Add(71 * time.Hour)
+	if err := f.bot.AutoCloseTick(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.ticket(t, tk.ID); got.Status != storage.StatusResolved {
+		t.Fatalf("closed after 71h: %s", got.Status)
+	}
+	f.clock.Add(time.Hour)
+	if err := f.bot.AutoCloseTick(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.ticket(t, tk.ID); got.Status != storage.StatusClosed {
+		t.Fatalf("status %s after 72h, want closed", got.Status)
+	}
+	if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'auto_closed'`, tk.ID); n != 1 {
+		t.Errorf("%d auto_closed events", n)
+	}
+	if c := f.callback(t, tk.ID); c.Status != storage.CallbackScheduled || !c.DueAt.Equal(f.clock.Now().Add(2*time.Hour)) {
+		t.Errorf("callback %s due %s", c.Status, c.DueAt)
+	}
+}
