@@ -569,3 +569,198 @@ func TestAutoClose(t *testing.T) {
 		t.Errorf("callback %s due %s", c.Status, c.DueAt)
 	}
 }
+
+func TestFollowUpMatchedToSingleTicket(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, text string
+		photo      bool
+	}{
+		{"nobody came", "还没人来", false},
+		{"any update", "any update?", false},
+		{"when will the technician come", "师傅几点到", false},
+		{"same category", "灯还是一闪一闪的", false},
+		{"a photo", "", true},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := followSetup(t)
+			chat := int64(12000 + i)
+			tk := f.openRepair(t, chat, 1)
+			f.press(t, chat, fmt.Sprintf("ex:%d", tk.ID)) // skip the optional photo / time
+			f.reply(t, chat, 2)
+			id := f.next
+			f.next++
+			u := tgfake.TextUpdate(id, chat, "zh-hans", c.text)
+			if c.photo {
+				u = tgfake.PhotoUpdate(id, chat, "zh-hans", "")
+			}
+			f.bot.SubmitRaw(f.ctx, tgfake.Marshal(u))
+			got := f.reply(t, chat, 3).Text
+			if !strings.Contains(got, tk.Code) || !strings.Contains(got, "补充") {
+				t.Errorf("reply %q, want it added to %s", got, tk.Code)
+			}
+			f.waitProcessed(t)
+			if n := f.count(t, `SELECT count(*) FROM tickets`); n != 1 {
+				t.Errorf("%d tickets, want 1", n)
+			}
+			if n := f.count(t, `SELECT count(*) FROM messages WHERE update_id = $1 AND ticket_id = $2`, id, tk.ID); n != 1 {
+				t.Errorf("message not on the ticket's transcript")
+			}
+			if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'owner_message'`, tk.ID); n != 1 {
+				t.Errorf("%d owner_message events, want 1", n)
+			}
+		})
+	}
+}
+
+func TestFollowUpRelayedToAssignee(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 12101
+	tk := f.openRepair(t, chat, 1)
+	wang := f.staff(t, 9003, "王师傅", storage.RoleAgent)
+	f.store.DB().ExecContext(f.ctx, `UPDATE tickets SET status = 'claimed', assignee_id = $2 WHERE id = $1`, tk.ID, wang.ID)
+	f.say(t, chat, "师傅几点到?")
+	got := f.reply(t, chat, 2).Text
+	if !strings.Contains(got, "王师傅") || !strings.Contains(got, tk.Code) {
+		t.Errorf("owner told %q", got)
+	}
+	relay := f.reply(t, 9003, 1)
+	if relay.Text != "["+tk.Code+"] 业主:师傅几点到?" {
+		t.Errorf("assignee got %q", relay.Text)
+	}
+	f.waitProcessed(t)
+	var purpose string
+	f.store.DB().GetContext(f.ctx, &purpose, `SELECT purpose FROM outgoing WHERE chat_id = 9003`)
+	if purpose != storage.PurposeRelay {
+		t.Errorf("relay purpose %q", purpose)
+	}
+	// A photo goes to the assignee as a photo.
+	f.bot.SubmitRaw(f.ctx, tgfake.Marshal(tgfake.PhotoUpdate(99, chat, "zh-hans", "")))
+	if m := f.reply(t, 9003, 2); m.Photo == "" || !strings.Contains(m.Text, tk.Code) {
+		t.Errorf("photo relay %+v", m)
+	}
+}
+
+func TestFollowUpAmbiguousAsks(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 12201
+	first := f.openRepair(t, chat, 1)
+	f.say(t, chat, "电梯坏了")
+	second, err := f.store.TicketByCode(f.ctx, codeRe.FindString(f.reply(t, chat, 2).Text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := f.say(t, chat, "还没人来")
+	ask := f.reply(t, chat, 3)
+	hasButton(t, ask, fmt.Sprintf("fu:%d", first.ID))
+	hasButton(t, ask, fmt.Sprintf("fu:%d", second.ID))
+	hasButton(t, ask, "fu:new")
+	f.press(t, chat, fmt.Sprintf("fu:%d", first.ID))
+	if got := f.reply(t, chat, 4).Text; !strings.Contains(got, first.Code) {
+		t.Errorf("after choosing: %q", got)
+	}
+	f.waitProcessed(t)
+	if n := f.count(t, `SELECT count(*) FROM messages WHERE update_id = $1 AND ticket_id = $2`, id, first.ID); n != 1 {
+		t.Errorf("message not filed under the chosen ticket")
+	}
+	if n := f.count(t, `SELECT count(*) FROM tickets`); n != 2 {
+		t.Errorf("%d tickets, want 2", n)
+	}
+}
+
+func TestUrgentMessageOpensNewTicket(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 12301
+	f.openRepair(t, chat, 1)
+	f.say(t, chat, "家里水管爆了,水漫到客厅了!")
+	got := f.reply(t, chat, 2).Text
+	if !strings.Contains(got, "🚨") {
+		t.Fatalf("emergency reply %q", got)
+	}
+	f.waitProcessed(t)
+	if n := f.count(t, `SELECT count(*) FROM tickets WHERE urgent`); n != 1 {
+		t.Errorf("%d urgent tickets, want a new one", n)
+	}
+}
+
+func TestVisitTimeOffer(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 12401
+	tk := f.openRepair(t, chat, 1)
+	hasButton(t, f.reply(t, chat, 1), fmt.Sprintf("ex:%d", tk.ID))
+	f.say(t, chat, "明天下午3点")
+	if got := f.reply(t, chat, 2).Text; !strings.Contains(got, tk.Code) {
+		t.Errorf("visit time reply %q", got)
+	}
+	f.waitProcessed(t)
+	if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'visit_time'`, tk.ID); n != 1 {
+		t.Errorf("visit time not recorded")
+	}
+}
+
+func TestSlotFilling(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		say     []string
+		asks    []string // fragments of the bot's questions, in order
+		kind    string   // "" → no ticket
+		summary string   // a fragment the ticket's body must contain
+	}{
+		{"vague repair asks what, then where", []string{"坏了", "客厅的灯", "5号楼302"}, []string{"什么坏了", "位置"}, storage.KindRepair, "客厅的灯"},
+		{"clear repair with a place asks nothing", []string{"3栋1201 客厅的灯坏了"}, nil, storage.KindRepair, "客厅"},
+		{"complaint asks only when", []string{"楼下停车场有人乱停车", "每天晚上"}, []string{"什么时候"}, storage.KindComplaint, "每天晚上"},
+		{"complaint asks at most two", []string{"垃圾没人清理", "楼道", "昨天"}, []string{"哪里", "什么时候"}, storage.KindComplaint, "昨天"},
+		{"complete complaint asks nothing", []string{"上周保洁员态度很差"}, nil, storage.KindComplaint, "保洁"},
+		{"skip moves on", []string{"坏了", "跳过", "skip"}, []string{"什么坏了", "位置"}, storage.KindRepair, "坏了"},
+		{"cancel ends it", []string{"坏了", "取消"}, []string{"什么坏了"}, "", ""},
+		{"emergency asks nothing", []string{"家里水管爆了,水漫到客厅了!"}, nil, storage.KindRepair, "水管"},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := followSetup(t)
+			chat := int64(12500 + i)
+			for j, s := range c.say {
+				f.say(t, chat, s)
+				got := f.reply(t, chat, j+1).Text
+				if j < len(c.asks) {
+					if codeRe.MatchString(got) || !strings.Contains(got, c.asks[j]) {
+						t.Fatalf("reply %d %q, want a question about %q", j+1, got, c.asks[j])
+					}
+				}
+			}
+			f.waitProcessed(t)
+			if c.kind == "" {
+				if n := f.count(t, `SELECT count(*) FROM tickets`); n != 0 {
+					t.Errorf("%d tickets after cancel", n)
+				}
+				if got := f.reply(t, chat, len(c.say)).Text; !strings.Contains(got, "已取消") {
+					t.Errorf("cancel reply %q", got)
+				}
+				return
+			}
+			last := f.reply(t, chat, len(c.say)).Text
+			code := codeRe.FindString(last)
+			if code == "" {
+				t.Fatalf("no ticket after the answers: %q", last)
+			}
+			tk, err := f.store.TicketByCode(f.ctx, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tk.Kind != c.kind || !strings.Contains(tk.Body, c.summary) {
+				t.Errorf("ticket %s %s body %q, want %s with %q", tk.Code, tk.Kind, tk.Body, c.kind, c.summary)
+			}
+			if n := f.count(t, `SELECT count(*) FROM messages WHERE ticket_id = $1 AND direction = 'in'`, tk.ID); n != len(c.say) {
+				t.Errorf("%d transcript lines on the ticket, want %d", n, len(c.say))
+			}
+		})
+	}
+}
