@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"concierge/intents"
 	"concierge/storage"
 )
 
@@ -384,6 +385,17 @@ func (b *Bot) takeComment(ctx context.Context, t *turn, o *owner, text string) (
 			return false, err
 		}
 		return true, b.say(ctx, t, o, "callback.bye")
+	}
+	// A new repair or an emergency is not a comment: the wait for one ends
+	// and the message is handled as a request. Complaints are comments.
+	r, err := b.cfg.Understand.Understand(ctx, truncateRunes(text, maxUnderstandRunes))
+	if err != nil {
+		return false, fmt.Errorf("understand: %w", err)
+	}
+	newRepair := r.Intent == intents.Repair && r.Confident() && r.Category != intents.CatOther && !isNegative(text)
+	if (r.Urgent && substantive(text, r.Location) && !isNegative(text)) || newRepair {
+		c.Status, c.FinishedAt = storage.CallbackDone, &t.now
+		return false, t.tx.SaveCallback(ctx, c)
 	}
 	if err := t.tx.FileMessage(ctx, o.ChatID, t.updateID, tk.ID); err != nil {
 		return false, err

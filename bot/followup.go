@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -371,6 +372,30 @@ func (b *Bot) onNotYet(ctx context.Context, t *turn) error {
 	return b.sendFor(ctx, t, o.ChatID, Out{Text: T(o.Lang, "notyet.assignee", tk.Code, s.Name)}, tk.Urgent, &tk.ID, "")
 }
 
+// statusHistory is the ticket's latest steps in plain words, for /status.
+func (b *Bot) statusHistory(ctx context.Context, t *turn, lang string, tk storage.Ticket) (string, error) {
+	es, err := t.tx.LatestEvents(ctx, tk.ID, 20)
+	if err != nil {
+		return "", err
+	}
+	var lines []string
+	for _, e := range es {
+		key := "event." + e.Kind
+		if _, ok := texts[key]; !ok {
+			continue // internal steps (escalations, reminders) are not the owner's business
+		}
+		lines = append(lines, e.At.In(b.cfg.Location).Format("01-02 15:04")+" "+T(lang, key))
+		if len(lines) == 4 {
+			break
+		}
+	}
+	if len(lines) == 0 {
+		return "", nil
+	}
+	slices.Reverse(lines)
+	return "\n\n" + T(lang, "status.history") + "\n• " + strings.Join(lines, "\n• "), nil
+}
+
 // followupTexts are the follow-up, callback and slot-filling messages.
 var followupTexts = joinTexts(followTexts, slotTexts)
 
@@ -405,6 +430,32 @@ var followTexts = map[string]text{
 		"[%s] The owner says the problem is not solved yet; the ticket is back with you: %s",
 	},
 	"button.notyours": {"抱歉,这张工单不在您名下。", "唔好意思,呢張工單唔喺您名下。", "Sorry, this ticket is not yours."},
+
+	// The monthly report (ReportText).
+	"report.head":         {"📊 服务月报 %s 至 %s", "📊 服務月報 %s 至 %s", "📊 Service report %s to %s"},
+	"report.total":        {"报事总数:%d", "報事總數:%d", "Reports in all: %d"},
+	"report.callback":     {"维修回访率:%s(%d/%d,目标 100%%)", "維修回訪率:%s(%d/%d,目標 100%%)", "Repair callback rate: %s (%d/%d, target 100%%)"},
+	"report.satisfaction": {"业主满意率(4–5分):%s(%d/%d,目标 ≥95%%)", "業主滿意率(4–5分):%s(%d/%d,目標 ≥95%%)", "Satisfaction (scores 4–5): %s (%d/%d, target ≥95%%)"},
+	"report.complaints":   {"投诉处理率:%s(%d/%d,目标 100%%)", "投訴處理率:%s(%d/%d,目標 100%%)", "Complaints handled: %s (%d/%d, target 100%%)"},
+	"report.urgent":       {"紧急维修8小时内完成:%s(%d/%d,目标 100%%)", "緊急維修8小時內完成:%s(%d/%d,目標 100%%)", "Urgent repairs done within 8 h: %s (%d/%d, target 100%%)"},
+	"report.claim":        {"平均受理时间:%s(%d 张工单)", "平均受理時間:%s(%d 張工單)", "Average time to claim: %s (%d tickets)"},
+
+	// /status history: what each event means to the owner.
+	"status.history":       {"最近进展:", "最近進展:", "Latest steps:"},
+	"event.created":        {"已登记", "已登記", "logged"},
+	"event.claimed":        {"客服同事已受理", "客服同事已受理", "picked up by a colleague"},
+	"event.reassigned":     {"已转交其他同事跟进", "已轉交其他同事跟進", "handed to another colleague"},
+	"event.in_progress":    {"正在处理", "正在處理", "work under way"},
+	"event.staff_reply":    {"客服同事已回复您", "客服同事已回覆您", "a colleague replied to you"},
+	"event.resolved":       {"已处理完毕,等待您确认", "已處理完畢,等待您確認", "marked as done, waiting for your confirmation"},
+	"event.confirmed":      {"您已确认解决", "您已確認解決", "you confirmed it is solved"},
+	"event.auto_closed":    {"已完成关闭", "已完成關閉", "closed"},
+	"event.reopened":       {"您反馈未解决,已重新跟进", "您反映未解決,已重新跟進", "reopened at your request"},
+	"event.owner_message":  {"您补充了信息", "您補充了資料", "you added details"},
+	"event.visit_time":     {"已记录您方便上门的时间", "已記錄您方便上門的時間", "your preferred visit time noted"},
+	"event.cancelled":      {"已撤销", "已撤銷", "withdrawn"},
+	"event.callback_asked": {"回访:请您评分", "回訪:請您評分", "we asked for your rating"},
+	"event.satisfaction":   {"已收到您的评分,谢谢", "已收到您的評分,多謝", "your rating received, thank you"},
 
 	// Solved / not yet.
 	"solved.thanks": {

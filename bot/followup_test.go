@@ -764,3 +764,72 @@ func TestSlotFilling(t *testing.T) {
 		})
 	}
 }
+
+func TestNewRepairWhileAwaitingCommentIsARequest(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 12601
+	tk := f.confirmed(t, chat)
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	c := f.callback(t, tk.ID)
+	f.press(t, chat, fmt.Sprintf("cb:%d:4", c.ID))
+	f.reply(t, chat, 4)
+	f.say(t, chat, "3栋1201 客厅的灯坏了")
+	if got := f.reply(t, chat, 5).Text; !codeRe.MatchString(got) {
+		t.Errorf("new repair while a comment was awaited: %q", got)
+	}
+	f.waitProcessed(t)
+	if c := f.callback(t, tk.ID); c.Status != storage.CallbackDone || c.Comment != "" {
+		t.Errorf("callback %s comment %q", c.Status, c.Comment)
+	}
+}
+
+func TestStatusShowsLatestSteps(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 12701
+	tk := f.openRepair(t, chat, 1)
+	f.resolve(t, tk, nil)
+	f.press(t, chat, fmt.Sprintf("no:%d", tk.ID))
+	f.reply(t, chat, 2)
+	f.say(t, chat, "/status "+tk.Code)
+	got := f.reply(t, chat, 3).Text
+	for _, want := range []string{"最近进展", "已登记", "重新跟进"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/status %q lacks %q", got, want)
+		}
+	}
+}
+
+func TestReportText(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 12801
+	tk := f.confirmed(t, chat)
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	c := f.callback(t, tk.ID)
+	f.press(t, chat, fmt.Sprintf("cb:%d:5", c.ID))
+	f.reply(t, chat, 4)
+	f.waitProcessed(t)
+	from, to, err := bot.MonthRange(f.clock.Now().In(shanghai).Format("2006-01"), f.clock.Now(), shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{bot.LangHans, bot.LangHant, bot.LangEn} {
+		text, err := f.bot.ReportText(f.ctx, from, to, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text, "100.0% (1/1") && !strings.Contains(text, "100.0%(1/1") {
+			t.Errorf("%s report lacks the callback rate 1/1:\n%s", lang, text)
+		}
+	}
+	if _, _, err := bot.MonthRange("2026-13", f.clock.Now(), shanghai); err == nil {
+		t.Error("month 13 accepted")
+	}
+	if from, to, _ := bot.MonthRange("2026-02", f.clock.Now(), shanghai); from.Day() != 1 || to.Month() != time.March {
+		t.Errorf("MonthRange(2026-02) = %s, %s", from, to)
+	}
+}
