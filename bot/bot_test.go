@@ -149,8 +149,12 @@ func TestOwnerMessageOpensTicket(t *testing.T) {
 			if tickets != 1 {
 				t.Fatalf("%d tickets, want 1 (reply %q)", tickets, reply.Text)
 			}
-			var tk storage.Ticket
-			if err := e.store.DB().GetContext(e.ctx, &tk, `SELECT * FROM tickets`); err != nil {
+			var id int64
+			if err := e.store.DB().GetContext(e.ctx, &id, `SELECT id FROM tickets`); err != nil {
+				t.Fatal(err)
+			}
+			tk, err := e.store.Ticket(e.ctx, id)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if tk.Kind != c.kind || tk.Urgent != c.urgent {

@@ -132,6 +132,10 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	var tr transport = telegramTransport{tg: tg}
 	if cfg.TelegramToken == "" {
 		tr = &terminalTransport{w: cfg.Terminal}
+		cfg.Sender.Limits = false // nothing to pace in a terminal
+	}
+	if cfg.StaffChatID == 0 {
+		b.log.Info("STAFF_CHAT_ID is not set: handoff cards are not posted; staff take tickets with /next")
 	}
 	b.sender = newSender(cfg.Store, tr, cfg.Sender, b.m)
 	b.queues = make([]chan int64, cfg.Workers)

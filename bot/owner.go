@@ -356,9 +356,10 @@ func (b *Bot) answerLocation(ctx context.Context, t *turn, o *owner, text string
 		return fmt.Errorf("understand location: %w", err)
 	}
 	// A message that is itself an emergency is not an answer to the
-	// question; "5号楼302" is an answer, whatever the model thinks.
+	// question: act on everything said so far. "5号楼302" is an answer,
+	// whatever the model thinks of it.
 	if r.Urgent && substantive(text, r.Location) {
-		return b.understandAndAct(ctx, t, o, text)
+		return b.understandAndAct(ctx, t, o, d.Text+"\n"+text)
 	}
 	d.Unit, d.Area = r.Location.Unit, r.Location.Area
 	if d.Unit == "" && d.Area == "" {

@@ -21,9 +21,9 @@ type Call struct {
 	MessageID        int
 	ReplyToMessageID int               // from reply_parameters or reply_to_message_id
 	Photo            string            // file_id or URL, or "upload:<filename>" for an uploaded file
-	Params           map[string]string // every form field, first value
+	Params           map[string]string // every form field, first value; read-only
 	At               time.Time         // when the request arrived (server clock)
-	Status           int               // HTTP status answered: 200, 401, 404, 429, …
+	Status           int               // HTTP status answered: 200, 401, 404, 429, …; 503 if the client left during a delay
 }
 
 // OK reports whether the call was answered with "ok": true.

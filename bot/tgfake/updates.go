@@ -1,7 +1,12 @@
 package tgfake
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -114,4 +119,26 @@ func Marshal(u models.Update) []byte {
 		panic("tgfake: marshal update: " + err.Error()) // models.Update always encodes
 	}
 	return b
+}
+
+// Deliver posts u to a webhook the way Telegram does: a JSON body and, when
+// secret is set, the X-Telegram-Bot-Api-Secret-Token header. It returns the
+// webhook's HTTP status; Telegram retries anything but 2xx, so a test can
+// call it again to simulate a redelivery.
+func Deliver(ctx context.Context, webhookURL, secret string, u models.Update) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, webhookURL, bytes.NewReader(Marshal(u)))
+	if err != nil {
+		return 0, fmt.Errorf("deliver update %d: %w", u.ID, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("deliver update %d: %w", u.ID, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body) // lets the connection be reused
+	return resp.StatusCode, nil
 }

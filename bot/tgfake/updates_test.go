@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -352,5 +353,34 @@ func TestReset(t *testing.T) {
 	}
 	if n, p := len(srv.Calls()), srv.Pending(); n != 1 || p != 0 {
 		t.Errorf("after Reset: %d calls, %d pending; want 1 and 0", n, p)
+	}
+}
+
+func TestDeliverPostsLikeTelegram(t *testing.T) {
+	t.Parallel()
+	type got struct {
+		secret, contentType string
+		update              models.Update
+	}
+	gotc := make(chan got, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var g got
+		g.secret, g.contentType = r.Header.Get("X-Telegram-Bot-Api-Secret-Token"), r.Header.Get("Content-Type")
+		if err := json.NewDecoder(r.Body).Decode(&g.update); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		gotc <- g
+		w.WriteHeader(http.StatusServiceUnavailable) // e.g. the inbox is down: Telegram would retry
+	}))
+	t.Cleanup(hook.Close)
+
+	status, err := tgfake.Deliver(testContext(t), hook.URL, "s3cret", tgfake.VoiceUpdate(77, 42, "en", 3))
+	if err != nil || status != http.StatusServiceUnavailable {
+		t.Fatalf("Deliver = %d, %v", status, err)
+	}
+	g := <-gotc
+	if g.secret != "s3cret" || g.contentType != "application/json" || g.update.ID != 77 || g.update.Message.Voice == nil {
+		t.Errorf("webhook got %+v", g)
 	}
 }

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"concierge/bot/tgfake"
+	"concierge/storage"
+)
+
+// benchMessages are what simulated owners write: repairs with and without
+// a location, complaints, inquiries, emergencies and small talk, in the
+// three languages.
+var benchMessages = []string{
+	"3栋2单元1201 厨房水管一直在滴水",
+	"The light in the 12/F corridor of Block B is out",
+	"楼上每天半夜装修,吵得睡不着",
+	"装修要办什么手续?",
+	"B座1203 洗手間去水塞咗",
+	"您好",
+	"5号楼302 卫生间灯不亮了",
+	"管理費點樣交?",
+	"Flat 12C, the intercom is not working",
+	"谢谢!",
+	"停车场的保安态度很差",
+	"3-2-1201 空调漏水",
+}
+
+// bench drives the whole pipeline — webhook, inbox, understanding,
+// tickets, outbox relay to Redis, the sender — with simulated owners
+// against an in-process Bot API server, and reports throughput and the
+// latency from update received to reply handed to the Bot API.
+func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	owners := fs.Int("owners", 50, "simulated owners writing at once")
+	messages := fs.Int("messages", 3000, "messages in all")
+	rate := fs.Float64("rate", 0, "target messages per second in all (0: as fast as the pipeline goes)")
+	if err := fs.Parse(args); err != nil {
+		return usageError(err.Error())
+	}
+	if *owners < 1 || *messages < 1 {
+		return usageError("--owners and --messages must be positive")
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+
+	var rnd [4]byte
+	rand.Read(rnd[:])
+	tag := "bench_" + hex.EncodeToString(rnd[:])
+	dbURL, drop, err := storage.CreateSchema(ctx, cfg.DatabaseURL, tag)
+	if err != nil {
+		return fmt.Errorf("%w\nIs PostgreSQL running and does the database exist? See README.md", err)
+	}
+	defer drop(context.WithoutCancel(ctx))
+	cfg.DatabaseURL = dbURL
+	cfg.SendLimits = false // capacity, not Telegram's pacing (DESIGN.md)
+	cfg.StaffChatID = -1000000000001
+
+	fake := tgfake.New(tgfake.DefaultToken)
+	defer fake.Close()
+	a, err := newApp(ctx, cfg, log, appOptions{token: tgfake.DefaultToken, apiURL: fake.URL(), skipGetMe: true, prefix: tag + ":"})
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	defer cleanRedis(context.WithoutCancel(ctx), a, tag+":")
+	const secret = "bench-secret"
+	hook := httptest.NewServer(a.bot.WebhookHandler(secret))
+	defer hook.Close()
+	runCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { a.run(runCtx) })
+	defer func() { stop(); wg.Wait() }()
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *owners + 8}, Timeout: 30 * time.Second}
+	var (
+		nextUpdate atomic.Int64
+		errs       atomic.Int64
+		mu         sync.Mutex
+		lat        = make([]time.Duration, 0, *messages)
+	)
+	per := *messages / *owners
+	extra := *messages % *owners
+	var gap time.Duration
+	if *rate > 0 {
+		gap = time.Duration(float64(*owners) / *rate * float64(time.Second))
+	}
+	fmt.Fprintf(stderr, "bench: %d owners, %d messages, rate %s, schema %s\n", *owners, *messages, rateText(*rate), tag)
+	start := time.Now()
+	var owg sync.WaitGroup
+	for o := range *owners {
+		n := per
+		if o < extra {
+			n++
+		}
+		chat := int64(100000 + o)
+		owg.Go(func() {
+			next := time.Now()
+			for i := range n {
+				if gap > 0 {
+					if d := time.Until(next); d > 0 {
+						time.Sleep(d)
+					}
+					next = next.Add(gap)
+				}
+				text := benchMessages[(o+i)%len(benchMessages)]
+				upd := tgfake.TextUpdate(nextUpdate.Add(1), chat, "zh-hans", text)
+				t0 := time.Now()
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, hook.URL, strings.NewReader(string(tgfake.Marshal(upd))))
+				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+				resp, err := client.Do(req)
+				if err != nil || resp.StatusCode != http.StatusOK {
+					errs.Add(1)
+					if resp != nil {
+						resp.Body.Close()
+					}
+					continue
+				}
+				resp.Body.Close()
+				wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+				sent, err := fake.WaitSent(wctx, chat, i+1)
+				cancel()
+				if err != nil || len(sent) < i+1 {
+					errs.Add(1)
+					continue
+				}
+				d := sent[i].At.Sub(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		})
+	}
+	owg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	q := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	fmt.Fprintf(out, "msgs_per_s=%.1f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f n=%d errors=%d\n",
+		float64(len(lat))/elapsed.Seconds(), q(0.50), q(0.95), q(0.99), len(lat), errs.Load())
+	return nil
+}
+
+func rateText(r float64) string {
+	if r <= 0 {
+		return "unlimited"
+	}
+	return fmt.Sprintf("%.0f/s", r)
+}
+
+func cleanRedis(ctx context.Context, a *app, prefix string) {
+	iter := a.rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if len(keys) > 0 {
+		a.rdb.Del(ctx, keys...)
+	}
+}
