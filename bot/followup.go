@@ -350,7 +350,7 @@ func (b *Bot) onNotYet(ctx context.Context, t *turn) error {
 	if tk.Urgent {
 		claimDue = b.cfg.ClaimTimeoutUrgent
 	}
-	tk, reopened, err := t.tx.ReopenResolved(ctx, tk.ID, t.now, claimDue, map[string]any{"by": "owner"})
+	tk, reopened, err := t.tx.ReopenResolved(ctx, tk.ID, t.now, claimDue, slaFor(tk.Kind, tk.Urgent), map[string]any{"by": "owner"})
 	if err != nil {
 		return err
 	}

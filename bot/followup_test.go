@@ -833,3 +833,24 @@ func TestReportText(t *testing.T) {
 		t.Errorf("MonthRange(2026-02) = %s, %s", from, to)
 	}
 }
+
+func TestNotYetAfterAutoCloseReopens(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 12901
+	tk := f.openRepair(t, chat, 1)
+	f.resolve(t, tk, nil)
+	f.clock.Add(73 * time.Hour)
+	if err := f.bot.AutoCloseTick(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.press(t, chat, fmt.Sprintf("no:%d", tk.ID))
+	f.reply(t, chat, 2)
+	f.waitProcessed(t)
+	if got := f.ticket(t, tk.ID); got.Status != storage.StatusOpen || got.ClosedAt != nil {
+		t.Errorf("status %s closed_at %v after Not yet, want open again", got.Status, got.ClosedAt)
+	}
+	if c := f.callback(t, tk.ID); c.Status != storage.CallbackCancelled {
+		t.Errorf("callback %s, want cancelled", c.Status)
+	}
+}

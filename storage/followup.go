@@ -27,18 +27,22 @@ func (q *Queries) CloseResolved(ctx context.Context, id int64, now time.Time, ac
 
 // ReopenResolved puts a resolved ticket back to work because the owner says
 // it is not solved: back to its assignee ('claimed'), or, with none, 'open'
-// and handed off again (outbox row, claim due after claimDue). It cancels
-// any callback in progress and records a "reopened" event with detail.
-// reopened is false, with the ticket as it is, when it was not resolved.
-func (q *Queries) ReopenResolved(ctx context.Context, id int64, now time.Time, claimDue time.Duration, detail map[string]any) (t Ticket, reopened bool, err error) {
+// and handed off again (an outbox row with reason "released", so the card is
+// reposted; claim due after claimDue). The work gets a fresh deadline (sla
+// from now, overdue alert re-armed). It cancels any callback in progress and
+// records a "reopened" event with detail. A ticket closed less than
+// ReopenWithin ago (auto-closed, or confirmed too soon) reopens the same way.
+// reopened is false, with the ticket as it is, otherwise.
+func (q *Queries) ReopenResolved(ctx context.Context, id int64, now time.Time, claimDue, sla time.Duration, detail map[string]any) (t Ticket, reopened bool, err error) {
 	const upd = `
 		UPDATE tickets SET
 			status = CASE WHEN assignee_id IS NULL THEN 'open' ELSE 'claimed' END,
 			claim_due_at = CASE WHEN assignee_id IS NULL THEN $3::timestamptz ELSE claim_due_at END,
-			resolved_at = NULL, closed_at = NULL, escalated_at = NULL, updated_at = $2
-		WHERE id = $1 AND status = 'resolved'
+			sla_due_at = $4, overdue_escalated_at = NULL,
+			resolved_at = NULL, closed_at = NULL, updated_at = $2
+		WHERE id = $1 AND (status = 'resolved' OR status = 'closed' AND closed_at >= $5)
 		RETURNING ` + ticketColumns
-	err = q.db.GetContext(ctx, &t, upd, id, now, now.Add(claimDue))
+	err = q.db.GetContext(ctx, &t, upd, id, now, now.Add(claimDue), now.Add(sla), now.Add(-ReopenWithin))
 	if mapErr(err) == ErrNotFound {
 		t, err = q.Ticket(ctx, id)
 		return t, false, err
@@ -47,7 +51,7 @@ func (q *Queries) ReopenResolved(ctx context.Context, id int64, now time.Time, c
 		return Ticket{}, false, fmt.Errorf("reopen ticket %d: %w", id, err)
 	}
 	if t.Status == StatusOpen {
-		if err := q.EnqueueHandoff(ctx, t, now); err != nil {
+		if err := q.EnqueueHandoffReason(ctx, t, ReasonReleased, now); err != nil {
 			return Ticket{}, false, err
 		}
 	}
@@ -56,6 +60,9 @@ func (q *Queries) ReopenResolved(ctx context.Context, id int64, now time.Time, c
 	}
 	return t, true, q.AddEvent(ctx, Event{TicketID: id, At: now, Actor: ActorOwner, Kind: "reopened", Detail: detail})
 }
+
+// ReopenWithin is how long after closing an owner may still say "not yet".
+const ReopenWithin = 7 * 24 * time.Hour
 
 // ClaimStaleResolved locks one ticket resolved at or before before and still
 // unconfirmed, skipping tickets another process holds; ErrNotFound when

@@ -91,11 +91,11 @@ func TestCloseAndReopenResolved(t *testing.T) {
 	if _, closed, err := s.CloseResolved(ctx, tk.ID, now, storage.ActorOwner, "confirmed"); err != nil || closed {
 		t.Fatalf("closed an open ticket: %v %v", closed, err)
 	}
-	if _, reopened, err := s.ReopenResolved(ctx, tk.ID, now, time.Minute, nil); err != nil || reopened {
+	if _, reopened, err := s.ReopenResolved(ctx, tk.ID, now, time.Minute, time.Hour, nil); err != nil || reopened {
 		t.Fatalf("reopened an open ticket: %v %v", reopened, err)
 	}
 	s.DB().ExecContext(ctx, `UPDATE tickets SET status = 'resolved', resolved_at = $2 WHERE id = $1`, tk.ID, now)
-	got, reopened, err := s.ReopenResolved(ctx, tk.ID, now, time.Minute, nil)
+	got, reopened, err := s.ReopenResolved(ctx, tk.ID, now, time.Minute, time.Hour, nil)
 	if err != nil || !reopened || got.Status != storage.StatusOpen || got.ResolvedAt != nil {
 		t.Fatalf("reopen: %s %v %v", got.Status, reopened, err)
 	}
@@ -103,6 +103,11 @@ func TestCloseAndReopenResolved(t *testing.T) {
 	s.DB().GetContext(ctx, &handoffs, `SELECT count(*) FROM outbox WHERE ticket_id = $1`, tk.ID)
 	if handoffs != 2 {
 		t.Errorf("%d handoffs after reopening an unassigned ticket, want 2", handoffs)
+	}
+	var reason string
+	s.DB().GetContext(ctx, &reason, `SELECT reason FROM outbox WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1`, tk.ID)
+	if reason != storage.ReasonReleased {
+		t.Errorf("reopen handoff reason %q, want %q so the card is posted again", reason, storage.ReasonReleased)
 	}
 	s.DB().ExecContext(ctx, `UPDATE tickets SET status = 'resolved', resolved_at = $2 WHERE id = $1`, tk.ID, now)
 	if _, err := s.ClaimStaleResolved(ctx, now.Add(-time.Second)); !errors.Is(err, storage.ErrNotFound) {
