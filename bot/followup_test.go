@@ -140,7 +140,7 @@ func hasButton(t *testing.T, m tgfake.Message, prefix string) string {
 // openRepair opens a non-urgent repair with a location and returns it.
 func (f *fenv) openRepair(t *testing.T, chat int64, n int) storage.Ticket {
 	t.Helper()
-	f.say(t, chat, "5号楼302 灯坏了")
+	f.say(t, chat, "3栋1201 客厅的灯坏了")
 	code := codeRe.FindString(f.reply(t, chat, n).Text)
 	if code == "" {
 		t.Fatalf("no ticket opened: %q", f.reply(t, chat, n).Text)
@@ -715,7 +715,7 @@ func TestSlotFilling(t *testing.T) {
 	}{
 		{"vague repair asks what, then where", []string{"坏了", "客厅的灯", "5号楼302"}, []string{"什么坏了", "位置"}, storage.KindRepair, "客厅的灯"},
 		{"clear repair with a place asks nothing", []string{"3栋1201 客厅的灯坏了"}, nil, storage.KindRepair, "客厅"},
-		{"complaint asks only when", []string{"楼下停车场有人乱停车", "每天晚上"}, []string{"什么时候"}, storage.KindComplaint, "每天晚上"},
+		{"complaint asks only when", []string{"有人把车停在消防通道", "每天晚上"}, []string{"什么时候"}, storage.KindComplaint, "每天晚上"},
 		{"complaint asks at most two", []string{"垃圾没人清理", "楼道", "昨天"}, []string{"哪里", "什么时候"}, storage.KindComplaint, "昨天"},
 		{"complete complaint asks nothing", []string{"上周保洁员态度很差"}, nil, storage.KindComplaint, "保洁"},
 		{"skip moves on", []string{"坏了", "跳过", "skip"}, []string{"什么坏了", "位置"}, storage.KindRepair, "坏了"},
@@ -775,7 +775,7 @@ func TestNewRepairWhileAwaitingCommentIsARequest(t *testing.T) {
 	c := f.callback(t, tk.ID)
 	f.press(t, chat, fmt.Sprintf("cb:%d:4", c.ID))
 	f.reply(t, chat, 4)
-	f.say(t, chat, "3栋1201 客厅的灯坏了")
+	f.say(t, chat, "5号楼302 卫生间的水龙头关不紧")
 	if got := f.reply(t, chat, 5).Text; !codeRe.MatchString(got) {
 		t.Errorf("new repair while a comment was awaited: %q", got)
 	}
