@@ -490,3 +490,31 @@ func containsAny(s string, words []string) bool {
 	}
 	return false
 }
+
+// ParseQuietHours reads QUIET_HOURS, "21:00-08:00", into times since
+// midnight for Config.QuietStart and QuietEnd. Empty means no quiet hours
+// (both zero).
+func ParseQuietHours(s string) (start, end time.Duration, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, 0, nil
+	}
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("quiet hours %q: want HH:MM-HH:MM", s)
+	}
+	clock := func(v string) (time.Duration, error) {
+		t, err := time.Parse("15:04", strings.TrimSpace(v))
+		if err != nil {
+			return 0, fmt.Errorf("quiet hours %q: want HH:MM-HH:MM", s)
+		}
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+	}
+	if start, err = clock(a); err != nil {
+		return 0, 0, err
+	}
+	if end, err = clock(b); err != nil {
+		return 0, 0, err
+	}
+	return start, end, nil
+}

@@ -52,7 +52,8 @@ func (b *Bot) followUp(ctx context.Context, t *turn, o *owner, text, photo strin
 		}
 		return true, b.askWhichTicket(ctx, t, o, open, text, photo)
 	}
-	if isWord(text, ackWords) || (isThanks(text) && utf8.RuneCountInString(text) <= 12) {
+	if isWord(text, ackWords) || isWord(text, cancelWords) || isWord(text, skipWords) ||
+		(isThanks(text) && utf8.RuneCountInString(text) <= 12) {
 		return false, nil
 	}
 	r, err := b.cfg.Understand.Understand(ctx, truncateRunes(text, maxUnderstandRunes))

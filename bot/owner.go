@@ -213,6 +213,9 @@ func (b *Bot) onOwnerMessage(ctx context.Context, t *turn) error {
 		if err := b.reset(ctx, t, o); err != nil {
 			return err
 		}
+		if isWord(text, cancelWords) || isWord(text, skipWords) {
+			return b.say(ctx, t, o, "extras.skipped")
+		}
 	}
 	if handled, err := b.followUp(ctx, t, o, text, photo); handled || err != nil {
 		return err
