@@ -67,7 +67,7 @@ func (b *Bot) inTx(ctx context.Context, fn func(*turn) error) error {
 			return err
 		}
 		out = t.out
-		return nil
+		return b.finishTurn(ctx, t)
 	})
 	if err != nil {
 		return err

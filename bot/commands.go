@@ -163,9 +163,7 @@ func (b *Bot) answerInquiry(ctx context.Context, t *turn, o *owner, d *draft, an
 	if err != nil {
 		return err
 	}
-	if err := t.tx.AttachMessages(ctx, o.ChatID, tk.ID, t.now); err != nil {
-		return err
-	}
+	t.ticketID = &tk.ID
 	if err := b.reset(ctx, t, o); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"concierge/handoff"
 	"concierge/intents"
 	"concierge/storage"
 )
@@ -77,9 +78,14 @@ type Bot struct {
 	queues []chan int64
 }
 
-// Handoffs is what the bot asks of the staff queue (handoff.Hub).
+// Handoffs is what the bot asks of the staff queue (handoff.Hub). Claims,
+// releases and transfers are written by the bot in the update's own
+// transaction (storage), so they commit with the messages they cause.
 type Handoffs interface {
 	Kick()
+	Next(ctx context.Context, s storage.Staff) (storage.Ticket, bool, error)
+	Pass(ctx context.Context, ticketID int64, s storage.Staff) error
+	Stats(ctx context.Context) ([]handoff.QueueStat, error)
 }
 
 // New builds the bot. With a token it checks it with getMe unless
@@ -174,6 +180,21 @@ type turn struct {
 	out      []storage.Outgoing
 	handoff  bool
 	err      error
+
+	inbound  *storage.Message // the person's words, written at the end of the turn
+	ticketID *int64           // the ticket this turn opened, if any
+}
+
+// finishTurn writes what the turn kept for its end: the inbound transcript
+// line, filed under the ticket the turn opened.
+func (b *Bot) finishTurn(ctx context.Context, t *turn) error {
+	if t.inbound == nil {
+		return nil
+	}
+	if t.inbound.TicketID == nil {
+		t.inbound.TicketID = t.ticketID
+	}
+	return t.tx.AddMessage(ctx, *t.inbound)
 }
 
 type turnKey struct{}
@@ -202,52 +223,125 @@ func (b *Bot) step(fn func(context.Context, *turn) error) tgbot.HandlerFunc {
 }
 
 // process handles one stored update in one transaction. Updates already
-// processed, or held by another worker, are skipped.
+// processed, or taken by another worker, are skipped.
 func (b *Bot) process(ctx context.Context, updateID int64) error {
 	start := time.Now()
 	var t *turn
-	var upd models.Update
 	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
-		t = nil
-		row, err := tx.LockUpdate(ctx, updateID)
-		if errors.Is(err, storage.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("lock update: %w", err)
-		}
-		if err := json.Unmarshal(row.Payload, &upd); err != nil {
-			b.log.WarnContext(ctx, "stored update unreadable; set aside", "update_id", updateID, "err", err)
-			return tx.MarkUpdateProcessed(ctx, updateID, b.cfg.Now())
-		}
-		t = &turn{tx: tx, upd: &upd, updateID: updateID, now: b.cfg.Now()}
-		b.tg.ProcessUpdate(context.WithValue(ctx, turnKey{}, t), &upd)
-		if t.err != nil {
-			return t.err
-		}
-		return tx.MarkUpdateProcessed(ctx, updateID, t.now)
+		var err error
+		t, err = b.handle(ctx, tx, updateID)
+		return err
 	})
 	if err != nil {
-		b.m.updateErrors.Inc()
-		b.log.ErrorContext(ctx, "update not handled", "update_id", updateID, "err", err)
-		gaveUp, ferr := b.store.RecordUpdateFailure(context.WithoutCancel(ctx), updateID, err.Error(), maxUpdateAttempts, b.cfg.Now())
-		if ferr != nil {
-			return errors.Join(err, ferr)
-		}
-		if gaveUp {
-			b.apologise(context.WithoutCancel(ctx), &upd)
-		}
+		b.failed(ctx, updateID, err)
 		return err
 	}
-	if t != nil {
-		b.sender.Deliver(t.out...)
-		if t.handoff {
-			b.kick()
-		}
-		b.m.updates.Inc()
-		b.m.processSeconds.Observe(time.Since(start).Seconds())
-	}
+	b.afterTurn(t, start)
 	return nil
+}
+
+// ingest stores one update and processes it in the same transaction: one
+// commit makes the update durable and applies it. When processing fails the
+// transaction rolls back to the savepoint after the insert, so the update is
+// still stored (and acknowledged) and the inbox sweep retries it. Only a
+// failure to store is returned.
+func (b *Bot) ingest(ctx context.Context, in storage.InboxUpdate) error {
+	start := time.Now()
+	var (
+		t     *turn
+		fresh bool
+		perr  error
+	)
+	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
+		t, perr = nil, nil
+		var err error
+		if fresh, err = tx.StoreUpdate(ctx, in); err != nil || !fresh {
+			return err
+		}
+		if err := tx.Savepoint(ctx, "turn"); err != nil {
+			return err
+		}
+		if t, perr = b.handle(ctx, tx, in.UpdateID); perr != nil {
+			t = nil
+			return tx.RollbackToSavepoint(ctx, "turn")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if fresh {
+		b.m.received.Inc()
+	}
+	if perr != nil {
+		b.failed(ctx, in.UpdateID, perr)
+		return nil
+	}
+	b.afterTurn(t, start)
+	return nil
+}
+
+// handle applies one update inside tx: it takes the update from the inbox,
+// routes it through go-telegram/bot and writes what the turn kept for its
+// end. A nil turn means there was nothing to do.
+func (b *Bot) handle(ctx context.Context, tx *storage.Tx, updateID int64) (*turn, error) {
+	now := b.cfg.Now()
+	row, err := tx.BeginUpdate(ctx, updateID, now)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("take update: %w", err)
+	}
+	var upd models.Update
+	if err := json.Unmarshal(row.Payload, &upd); err != nil {
+		b.log.WarnContext(ctx, "stored update unreadable; set aside", "update_id", updateID, "err", err)
+		return nil, nil
+	}
+	t := &turn{tx: tx, upd: &upd, updateID: updateID, now: now}
+	b.tg.ProcessUpdate(context.WithValue(ctx, turnKey{}, t), &upd)
+	if t.err != nil {
+		return nil, t.err
+	}
+	return t, b.finishTurn(ctx, t)
+}
+
+// failed records a failed attempt; after the last one the person is told,
+// kindly, that their message was kept.
+func (b *Bot) failed(ctx context.Context, updateID int64, err error) {
+	ctx = context.WithoutCancel(ctx)
+	b.m.updateErrors.Inc()
+	b.log.ErrorContext(ctx, "update not handled", "update_id", updateID, "err", err)
+	gaveUp, ferr := b.store.RecordUpdateFailure(ctx, updateID, err.Error(), maxUpdateAttempts, b.cfg.Now())
+	if ferr != nil {
+		b.log.ErrorContext(ctx, "record update failure", "update_id", updateID, "err", ferr)
+		return
+	}
+	if !gaveUp {
+		return
+	}
+	u, lerr := b.store.Update(ctx, updateID)
+	if lerr != nil {
+		b.log.ErrorContext(ctx, "load failed update", "update_id", updateID, "err", lerr)
+		return
+	}
+	var upd models.Update
+	if json.Unmarshal(u.Payload, &upd) == nil {
+		b.apologise(ctx, &upd)
+	}
+}
+
+// afterTurn sends what a committed turn queued and wakes the relay.
+func (b *Bot) afterTurn(t *turn, start time.Time) {
+	if t == nil {
+		return
+	}
+	b.sender.Deliver(t.out...)
+	if t.handoff {
+		b.kick()
+	}
+	b.m.updates.Inc()
+	b.m.processSeconds.Observe(time.Since(start).Seconds())
 }
 
 const maxUpdateAttempts = 5

@@ -89,13 +89,15 @@ func (b *Bot) Submit(ctx context.Context, ups ...storage.InboxUpdate) error {
 	return nil
 }
 
-// SubmitRaw parses and submits one update body.
+// SubmitRaw parses one update body, stores it and processes it at once.
+// When it returns nil the update is durable; a processing failure is left
+// to the inbox sweep.
 func (b *Bot) SubmitRaw(ctx context.Context, raw []byte) error {
 	in, err := parseUpdate(raw)
 	if err != nil {
 		return err
 	}
-	return b.Submit(ctx, in)
+	return b.ingest(ctx, in)
 }
 
 // dispatch hands an update to its chat's worker; when that worker is busy
@@ -114,7 +116,8 @@ func (b *Bot) dispatch(updateID, chatID int64) {
 
 // WebhookHandler serves Telegram's webhook: a wrong secret gets 401, a body
 // that is not an update 400, a failure to store 500; otherwise 200 once the
-// update is committed.
+// update is committed (and, in the same transaction, processed when it
+// could be).
 func (b *Bot) WebhookHandler(secret string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -139,7 +142,7 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		if err := b.Submit(r.Context(), in); err != nil {
+		if err := b.ingest(r.Context(), in); err != nil {
 			b.log.ErrorContext(r.Context(), "update not stored", "update_id", in.UpdateID, "err", err)
 			http.Error(w, "try again", http.StatusInternalServerError)
 			return

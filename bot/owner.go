@@ -59,6 +59,11 @@ func (d *draft) location() string {
 	return intents.Location{Unit: d.Unit, Area: d.Area}.String()
 }
 
+func isEmptyJSON(b []byte) bool {
+	s := strings.TrimSpace(string(b))
+	return s == "" || s == "{}" || s == "null"
+}
+
 // owner is the person behind a private chat, in this turn.
 type owner struct {
 	storage.Owner
@@ -128,6 +133,9 @@ func (b *Bot) saveDialogue(ctx context.Context, t *turn, o *owner, state string)
 	data, err := json.Marshal(o.dlg)
 	if err != nil {
 		return fmt.Errorf("encode dialogue: %w", err)
+	}
+	if state == stateIdle && o.conv.State == stateIdle && string(data) == "{}" && isEmptyJSON(o.conv.Data) {
+		return nil // nothing to remember, nothing remembered: no write
 	}
 	o.conv.State, o.conv.Data, o.conv.UpdatedAt = state, data, t.now
 	o.conv.ExpiresAt = nil
@@ -245,13 +253,19 @@ func largestPhoto(ps []models.PhotoSize) string {
 	return best.FileID
 }
 
-// record appends the owner's message to the transcript.
+// record appends the owner's message to the transcript. Without a ticket it
+// is written at the end of the turn, filed under the ticket the turn opens.
 func (b *Bot) record(ctx context.Context, t *turn, o *owner, text, photo string, ticketID *int64) error {
 	if text == "" && photo == "" {
 		return nil
 	}
-	return t.tx.AddMessage(ctx, storage.Message{TicketID: ticketID, ChatID: o.ChatID, Direction: "in", Author: storage.AuthorOwner,
-		Text: text, Photo: photo, UpdateID: &t.updateID, At: t.now})
+	m := storage.Message{TicketID: ticketID, ChatID: o.ChatID, Direction: "in", Author: storage.AuthorOwner,
+		Text: text, Photo: photo, UpdateID: &t.updateID, At: t.now}
+	if ticketID != nil {
+		return t.tx.AddMessage(ctx, m)
+	}
+	t.inbound = &m
+	return nil
 }
 
 // understandAndAct decides what a fresh message is and acts on it.
@@ -417,12 +431,12 @@ func (b *Bot) openTicket(ctx context.Context, t *turn, o *owner, d *draft) error
 	if err != nil {
 		return err
 	}
-	since := o.dlg.Since
-	if since.IsZero() {
-		since = t.now
-	}
-	if err := t.tx.AttachMessages(ctx, o.ChatID, tk.ID, since); err != nil {
-		return err
+	t.ticketID = &tk.ID
+	if since := o.dlg.Since; !since.IsZero() && since.Before(t.now) {
+		// Earlier turns of this request wrote their lines unfiled.
+		if err := t.tx.AttachMessages(ctx, o.ChatID, tk.ID, since); err != nil {
+			return err
+		}
 	}
 	if d.Unit != "" && d.Unit != o.Unit {
 		if err := t.tx.SetOwnerUnit(ctx, o.ID, d.Unit); err != nil {

@@ -2,6 +2,7 @@ package intents
 
 import (
 	"bytes"
+	"concierge/intents/internal/model"
 	"strings"
 )
 
@@ -33,27 +34,27 @@ var areas = [...]area{
 	{"podium", []string{"平台", "podium"}},
 }
 
+var areaLexicon = func() *model.Lexicon {
+	var words []string
+	var ids []int
+	for k, a := range areas {
+		for _, w := range a.words {
+			words, ids = append(words, w), append(ids, k)
+		}
+	}
+	return model.NewLexicon(words, ids)
+}()
+
 // findArea returns the common area mentioned first in normalised text, with
 // the lift number ("lift 2") or the floor of a corridor ("12/F corridor").
 // The second result is a fixed name when no number was found, so only
 // numbered areas cost an allocation.
 func findArea(s []byte, buf []byte) (string, []byte) {
-	best, bestAt, bestLen := -1, len(s), 0
-	for k, a := range areas {
-		for _, w := range a.words {
-			i := bytes.Index(s, []byte(w))
-			if i < 0 || i > bestAt || i == bestAt && len(w) <= bestLen {
-				continue
-			}
-			if isLower(w[0]) && (i > 0 && isLower(s[i-1]) || i+len(w) < len(s) && isLower(s[i+len(w)]) && s[i+len(w)] != 's') {
-				continue // part of a longer English word
-			}
-			best, bestAt, bestLen = k, i, len(w)
-		}
-	}
-	if best < 0 {
+	e, bestAt, ok := areaLexicon.First(s)
+	if !ok {
 		return "", buf
 	}
+	best, bestLen := e.ID, len(e.Word)
 	name := areas[best].name
 	switch name {
 	case "lift":

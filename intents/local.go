@@ -52,13 +52,7 @@ func NewLocal() (*Local, error) {
 // Understand classifies one message. It never fails, whatever the text
 // (empty, binary, huge); ctx is not used, the work takes microseconds.
 func (l *Local) Understand(_ context.Context, text string) (Result, error) {
-	if len(text) > maxInput {
-		cut := maxInput
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		text = text[:cut]
-	}
+	text = truncate(text)
 	sc := l.pool.Get().(*scratch)
 	defer l.pool.Put(sc)
 
@@ -87,9 +81,7 @@ func (l *Local) Understand(_ context.Context, text string) (Result, error) {
 func (l *Local) Locate(text string) Location {
 	sc := l.pool.Get().(*scratch)
 	defer l.pool.Put(sc)
-	if len(text) > maxInput {
-		text = text[:maxInput]
-	}
+	text = truncate(text)
 	sc.norm = model.AppendNormalized(sc.norm[:0], text)
 	return l.locate(sc, DetectLang(text, ""))
 }
@@ -106,6 +98,18 @@ func (l *Local) locate(sc *scratch, lang string) Location {
 	}
 	loc.Area = name
 	return loc
+}
+
+// truncate cuts text to at most maxInput bytes, at a rune boundary.
+func truncate(text string) string {
+	if len(text) <= maxInput {
+		return text
+	}
+	cut := maxInput
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
 }
 
 func argmax(p []float64) int {

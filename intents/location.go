@@ -57,7 +57,7 @@ func findUnit(s []byte) (unitParts, bool) {
 		if i > 0 && isAlnum(s[i-1]) {
 			continue // not at a word start
 		}
-		if isDigit(c) || isLower(c) || isCNNumeralAt(s, i) {
+		if isDigit(c) || isLower(c) || c >= 0xE4 && c <= 0xE9 && isCNNumeralAt(s, i) {
 			if u, ok := parseUnitAt(s, i); ok {
 				return u, true
 			}
@@ -278,8 +278,32 @@ func isNumber(id []byte) bool {
 	return len(id) > 0
 }
 
-// Chinese numerals for buildings and units: 三栋二单元.
-var cnDigits = [...]rune{'〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'}
+// cnDigit returns the value of a Chinese digit (三栋二单元), or -1.
+func cnDigit(r rune) int {
+	switch r {
+	case '〇', '零':
+		return 0
+	case '一':
+		return 1
+	case '二', '两':
+		return 2
+	case '三':
+		return 3
+	case '四':
+		return 4
+	case '五':
+		return 5
+	case '六':
+		return 6
+	case '七':
+		return 7
+	case '八':
+		return 8
+	case '九':
+		return 9
+	}
+	return -1
+}
 
 func isCNNumeralAt(s []byte, i int) bool {
 	id, _ := cnNumeral(s, i)
@@ -293,15 +317,7 @@ func cnNumeral(s []byte, i int) ([]byte, int) {
 	tens := false
 	for j < len(s) {
 		r, n := utf8.DecodeRune(s[j:])
-		d := -1
-		for k, c := range cnDigits {
-			if c == r {
-				d = k
-			}
-		}
-		if r == '两' {
-			d = 2
-		}
+		d := cnDigit(r)
 		switch {
 		case r == '十' && !tens:
 			if !seen {

@@ -43,28 +43,42 @@ func (s *Store) StoreUpdates(ctx context.Context, ups []InboxUpdate) ([]int64, e
 	return fresh, nil
 }
 
-// LockUpdate locks an unprocessed update for processing in this
-// transaction. It returns ErrNotFound when the update is processed already or
-// another worker holds it.
-func (q *Queries) LockUpdate(ctx context.Context, updateID int64) (InboxUpdate, error) {
+// StoreUpdate writes one update to the inbox; false when it was there.
+func (q *Queries) StoreUpdate(ctx context.Context, u InboxUpdate) (bool, error) {
+	const ins = `INSERT INTO inbox (update_id, chat_id, payload) VALUES ($1, $2, $3) ON CONFLICT (update_id) DO NOTHING`
+	res, err := q.db.ExecContext(ctx, ins, u.UpdateID, u.ChatID, string(u.Payload))
+	if err != nil {
+		return false, fmt.Errorf("store update %d: %w", u.UpdateID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// Update returns a stored update, or ErrNotFound.
+func (q *Queries) Update(ctx context.Context, updateID int64) (InboxUpdate, error) {
 	var u InboxUpdate
-	const sel = `
-		SELECT update_id, chat_id, payload, received_at, attempts FROM inbox
-		WHERE update_id = $1 AND processed_at IS NULL
-		FOR UPDATE SKIP LOCKED`
+	const sel = `SELECT update_id, chat_id, payload, received_at, attempts FROM inbox WHERE update_id = $1`
 	if err := q.db.GetContext(ctx, &u, sel, updateID); err != nil {
-		return InboxUpdate{}, mapErr(err)
+		return InboxUpdate{}, fmt.Errorf("update %d: %w", updateID, mapErr(err))
 	}
 	return u, nil
 }
 
-// MarkUpdateProcessed records that the update was handled.
-func (q *Queries) MarkUpdateProcessed(ctx context.Context, updateID int64, at time.Time) error {
-	const upd = `UPDATE inbox SET processed_at = $2, attempts = attempts + 1 WHERE update_id = $1`
-	if _, err := q.db.ExecContext(ctx, upd, updateID, at); err != nil {
-		return fmt.Errorf("mark update %d processed: %w", updateID, err)
+// BeginUpdate marks an unprocessed update as processed, in this
+// transaction, and returns it: the mark commits with whatever processing the
+// transaction does, or rolls back with it. Another worker taking the same
+// update waits for this transaction and then finds nothing. ErrNotFound when
+// the update is processed already.
+func (q *Queries) BeginUpdate(ctx context.Context, updateID int64, at time.Time) (InboxUpdate, error) {
+	var u InboxUpdate
+	const upd = `
+		UPDATE inbox SET processed_at = $2, attempts = attempts + 1
+		WHERE update_id = $1 AND processed_at IS NULL
+		RETURNING update_id, chat_id, payload, received_at, attempts`
+	if err := q.db.GetContext(ctx, &u, upd, updateID, at); err != nil {
+		return InboxUpdate{}, mapErr(err)
 	}
-	return nil
+	return u, nil
 }
 
 // RecordUpdateFailure counts a failed attempt; after maxAttempts the update

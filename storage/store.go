@@ -36,13 +36,15 @@ type ext interface {
 // Queries holds every statement. It is embedded in Store (autocommit on the
 // pool) and in Tx (inside one transaction), so each method exists once.
 type Queries struct {
-	db ext
+	db  ext
+	seq ext // the ticket counter: autocommit, synchronous_commit off
 }
 
 // Store is the database handle.
 type Store struct {
 	Queries
-	db *sqlx.DB
+	db  *sqlx.DB
+	seq *sqlx.DB
 }
 
 // Tx is one open transaction; its methods are those of Queries.
@@ -51,9 +53,11 @@ type Tx struct {
 	tx *sqlx.Tx
 }
 
-// Open connects to url and checks the connection.
-func Open(ctx context.Context, url string) (*Store, error) {
-	db, err := sqlx.Open("postgres", url)
+// Open connects to url and checks the connection. Unless the URL says
+// otherwise, parameters are sent in binary, which lets lib/pq run each
+// statement in one round trip instead of two.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sqlx.Open("postgres", withBinaryParameters(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -64,11 +68,37 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{Queries: Queries{db: db}, db: db}, nil
+	// A few connections whose commits do not wait for the disk, for the
+	// ticket counter only. lib/pq passes synchronous_commit to the server as
+	// a run-time parameter.
+	seq, err := sqlx.Open("postgres", withParam(withBinaryParameters(dsn), "synchronous_commit", "off"))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	seq.SetMaxOpenConns(4)
+	seq.SetMaxIdleConns(4)
+	return &Store{Queries: Queries{db: db, seq: seq}, db: db, seq: seq}, nil
 }
 
-// Close releases the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func withBinaryParameters(dsn string) string { return withParam(dsn, "binary_parameters", "yes") }
+
+// withParam sets a connection parameter in a URL-form DSN unless present.
+func withParam(dsn, key, value string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	if q.Get(key) == "" {
+		q.Set(key, value)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Close releases the pools.
+func (s *Store) Close() error { return errors.Join(s.seq.Close(), s.db.Close()) }
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -95,7 +125,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Tx{Queries: Queries{db: tx}, tx: tx}); err != nil {
+	if err := fn(&Tx{Queries: Queries{db: tx, seq: s.seq}, tx: tx}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -103,6 +133,25 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// Savepoint marks a point in the transaction to roll back to.
+func (t *Tx) Savepoint(ctx context.Context, name string) error {
+	if !schemaName.MatchString(name) {
+		return fmt.Errorf("savepoint name %q", name)
+	}
+	_, err := t.tx.ExecContext(ctx, "SAVEPOINT "+name)
+	return err
+}
+
+// RollbackToSavepoint undoes the transaction's work since the savepoint and
+// leaves the transaction usable.
+func (t *Tx) RollbackToSavepoint(ctx context.Context, name string) error {
+	if !schemaName.MatchString(name) {
+		return fmt.Errorf("savepoint name %q", name)
+	}
+	_, err := t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name)
+	return err
 }
 
 // mapErr turns driver errors into sentinels.

@@ -123,12 +123,18 @@ func (q *Queries) CreateTicket(ctx context.Context, nt NewTicket) (Ticket, error
 	local := nt.Now.In(loc)
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 	prefix := codePrefix(nt.Kind)
+	// The day's counter is taken in a statement of its own, outside the
+	// caller's transaction: holding its row lock until that commits would
+	// serialise every ticket of the day. A rolled-back ticket leaves a gap
+	// in the numbers, never a duplicate. The statement commits without
+	// waiting for the disk (see Store.seq): the ticket's own synchronous
+	// commit, later in the same WAL, makes the counter durable with it.
 	const counter = `
 		INSERT INTO ticket_counters (prefix, day, last) VALUES ($1, $2, 1)
 		ON CONFLICT (prefix, day) DO UPDATE SET last = ticket_counters.last + 1
 		RETURNING last`
 	var n int
-	if err := q.db.GetContext(ctx, &n, counter, prefix, day); err != nil {
+	if err := q.seq.GetContext(ctx, &n, counter, prefix, day); err != nil {
 		return Ticket{}, fmt.Errorf("number ticket: %w", err)
 	}
 	code := fmt.Sprintf("%s-%s-%04d", prefix, local.Format("20060102"), n)
@@ -147,30 +153,36 @@ func (q *Queries) CreateTicket(ctx context.Context, nt NewTicket) (Ticket, error
 		sd := nt.Now.Add(nt.SLA)
 		claimDue, slaDue = &cd, &sd
 	}
-	const ins = `
-		INSERT INTO tickets (code, kind, queue, category, urgent, status, estate, unit, location,
-			summary, body, lang, owner_id, source_update_id, model, confidence, answered,
-			created_at, updated_at, claim_due_at, sla_due_at, closed_at)
-		VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20)
-		RETURNING ` + ticketColumns
-	var t Ticket
-	err := q.db.GetContext(ctx, &t, ins, code, nt.Kind, nt.Category, nt.Urgent, status,
-		nt.Estate, nt.Unit, nt.Location, nt.Summary, nt.Body, nt.Lang, nt.OwnerID, src,
-		nt.Model, nt.Confidence, nt.Answered, nt.Now, claimDue, slaDue, closedAt)
-	if err != nil {
-		return Ticket{}, fmt.Errorf("insert ticket: %w", mapErr(err))
-	}
-	detail := map[string]any{"kind": t.Kind, "category": t.Category, "urgent": t.Urgent, "model": t.Model, "confidence": t.Confidence}
+	detail := map[string]any{"kind": nt.Kind, "category": nt.Category, "urgent": nt.Urgent, "model": nt.Model, "confidence": nt.Confidence}
 	for k, v := range nt.EventDetail {
 		detail[k] = v
 	}
-	if err := q.AddEvent(ctx, Event{TicketID: t.ID, At: nt.Now, Actor: ActorOwner, Kind: "created", Detail: detail}); err != nil {
-		return Ticket{}, err
+	detailJSON, err := json.Marshal(detail)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("event detail: %w", err)
 	}
-	if !nt.Answered {
-		if err := q.EnqueueHandoff(ctx, t, nt.Now); err != nil {
-			return Ticket{}, err
-		}
+	// One statement writes the ticket, its "created" event and, unless the
+	// inquiry was answered, the outbox row: one round trip on the hot path.
+	const ins = `
+		WITH t AS (
+			INSERT INTO tickets (code, kind, queue, category, urgent, status, estate, unit, location,
+				summary, body, lang, owner_id, source_update_id, model, confidence, answered,
+				created_at, updated_at, claim_due_at, sla_due_at, closed_at)
+			VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20)
+			RETURNING ` + ticketColumns + `),
+		e AS (
+			INSERT INTO ticket_events (ticket_id, at, actor, kind, detail)
+			SELECT id, $17, 'owner', 'created', $21 FROM t),
+		o AS (
+			INSERT INTO outbox (ticket_id, queue, urgent, created_at)
+			SELECT id, queue, urgent, $17 FROM t WHERE NOT $16)
+		SELECT * FROM t`
+	var t Ticket
+	err = q.db.GetContext(ctx, &t, ins, code, nt.Kind, nt.Category, nt.Urgent, status,
+		nt.Estate, nt.Unit, nt.Location, nt.Summary, nt.Body, nt.Lang, nt.OwnerID, src,
+		nt.Model, nt.Confidence, nt.Answered, nt.Now, claimDue, slaDue, closedAt, string(detailJSON))
+	if err != nil {
+		return Ticket{}, fmt.Errorf("insert ticket: %w", mapErr(err))
 	}
 	return t, nil
 }

@@ -53,14 +53,14 @@ func (s *Server) Calls() []Call {
 func (s *Server) Sent() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return sentIn(s.calls, func(int64) bool { return true })
+	return slices.Clone(s.sent)
 }
 
 // SentTo returns the messages delivered to chatID so far, in order.
 func (s *Server) SentTo(chatID int64) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return sentIn(s.calls, func(id int64) bool { return id == chatID })
+	return slices.Clone(s.sentBy[chatID])
 }
 
 // Count returns how many calls of method were answered ok.
@@ -98,27 +98,34 @@ func (s *Server) WaitFor(ctx context.Context, cond func([]Call) bool) ([]Call, e
 
 // WaitSent blocks until at least n messages were delivered to chatID (any
 // chat when chatID is 0) and returns them, or returns ctx's error.
+// It looks only at the chat's own messages, so many waiters stay cheap.
 func (s *Server) WaitSent(ctx context.Context, chatID int64, n int) ([]Message, error) {
-	match := func(id int64) bool { return chatID == 0 || id == chatID }
-	calls, err := s.WaitFor(ctx, func(cs []Call) bool { return len(sentIn(cs, match)) >= n })
-	if err != nil {
-		return nil, err
+	for {
+		s.mu.Lock()
+		got := s.sent
+		if chatID != 0 {
+			got = s.sentBy[chatID]
+		}
+		got = got[:len(got):len(got)]
+		changed := s.changed
+		s.mu.Unlock()
+		if len(got) >= n {
+			return slices.Clone(got), nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("wait for %d messages to %d (have %d): %w", n, chatID, len(got), ctx.Err())
+		case <-changed:
+		}
 	}
-	return sentIn(calls, match), nil
 }
 
-func sentIn(calls []Call, match func(int64) bool) []Message {
-	var out []Message
-	for _, c := range calls {
-		if !c.OK() || !isSend(c.Method) || !match(c.ChatID) {
-			continue
-		}
-		out = append(out, Message{
-			Method: c.Method, ChatID: c.ChatID, MessageID: c.MessageID, Text: c.Text,
-			ReplyMarkup: c.ReplyMarkup, ReplyToMessageID: c.ReplyToMessageID, Photo: c.Photo, At: c.At,
-		})
+// message is the delivered message a successful send call made.
+func message(c Call) Message {
+	return Message{
+		Method: c.Method, ChatID: c.ChatID, MessageID: c.MessageID, Text: c.Text,
+		ReplyMarkup: c.ReplyMarkup, ReplyToMessageID: c.ReplyToMessageID, Photo: c.Photo, At: c.At,
 	}
-	return out
 }
 
 // isSend reports whether method delivers a new message (and so counts
@@ -165,5 +172,13 @@ func (s *Server) record(c Call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, c)
+	if c.OK() && isSend(c.Method) {
+		m := message(c)
+		s.sent = append(s.sent, m)
+		if s.sentBy == nil {
+			s.sentBy = map[int64][]Message{}
+		}
+		s.sentBy[c.ChatID] = append(s.sentBy[c.ChatID], m)
+	}
 	s.notifyLocked()
 }

@@ -28,6 +28,8 @@ type Server struct {
 	mu        sync.Mutex
 	now       func() time.Time
 	calls     []Call
+	sent      []Message           // calls that delivered a message, in order
+	sentBy    map[int64][]Message // the same, per chat
 	changed   chan struct{} // closed and replaced on every recorded call
 	nextMsgID map[int64]int
 	fails     []failure
@@ -100,6 +102,7 @@ func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = nil
+	s.sent, s.sentBy = nil, nil
 	s.fails = nil
 	s.delays = make(map[string]time.Duration)
 	s.updates = nil

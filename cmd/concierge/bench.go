@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -47,6 +49,7 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 	owners := fs.Int("owners", 50, "simulated owners writing at once")
 	messages := fs.Int("messages", 3000, "messages in all")
 	rate := fs.Float64("rate", 0, "target messages per second in all (0: as fast as the pipeline goes)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
@@ -97,6 +100,17 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 		gap = time.Duration(float64(*owners) / *rate * float64(time.Second))
 	}
 	fmt.Fprintf(stderr, "bench: %d owners, %d messages, rate %s, schema %s\n", *owners, *messages, rateText(*rate), tag)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	var owg sync.WaitGroup
 	for o := range *owners {
@@ -106,7 +120,9 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 		}
 		chat := int64(100000 + o)
 		owg.Go(func() {
-			next := time.Now()
+			// Owners start spread over one gap, so the load is even rather
+			// than a burst from every owner at once.
+			next := time.Now().Add(gap * time.Duration(o) / time.Duration(*owners))
 			for i := range n {
 				if gap > 0 {
 					if d := time.Until(next); d > 0 {

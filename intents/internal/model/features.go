@@ -28,7 +28,8 @@ func mix(x uint64) uint64 { // splitmix64 finaliser
 // A message is read as a stream of tokens: each Han character, each other
 // symbol, and each run of letters/digits (a word, digit runs folded to "0");
 // features are token 1-, 2- and 3-grams plus character 3- and 4-grams
-// inside words of three or more letters. It never allocates when dst has room.
+// inside words of three or more letters, and concept features (see
+// concepts). It never allocates when dst has room.
 func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 	shift := 64 - uint(log2(buckets))
 	emit := func(h uint64) { dst = append(dst, uint32(mix(h)>>shift)) }
@@ -80,7 +81,7 @@ func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 			i += n
 		}
 	}
-	return dst
+	return appendConcepts(dst, norm, shift)
 }
 
 // appendCharGrams adds the character 3- and 4-grams of a word, with '<' and

@@ -58,10 +58,7 @@ func (m *Model) Predict(feats []uint32, s *Scores) {
 			acc[k] += int32(w)
 		}
 	}
-	norm := float32(1)
-	if len(feats) > 0 {
-		norm = 1 / float32(math.Sqrt(float64(len(feats))))
-	}
+	norm := float32(featureValue(len(feats)))
 	var z [Width]float64
 	for k := range z {
 		sc := m.Scales[0]
@@ -83,6 +80,14 @@ func (m *Model) Predict(feats []uint32, s *Scores) {
 	s.Urgent = sigmoid(z[offUrgent])
 	softmax(z[offCat:], s.Category[:])
 }
+
+// NormPad is added to a message's feature count before length
+// normalisation, so that a message of two or three features ("...", "在吗")
+// cannot reach extreme scores on so little evidence.
+const NormPad = 16.0
+
+// featureValue is the value of each feature of a message with n features.
+func featureValue(n int) float64 { return 1 / math.Sqrt(float64(n)+NormPad) }
 
 func softmax(z, p []float64) {
 	max := z[0]

@@ -41,10 +41,46 @@ func FoldWidth(r rune) rune {
 	return r
 }
 
+// The common CJK block gets direct lookup tables, built once from the
+// generated sorted tables (read-only afterwards); rarer characters use
+// binary search.
+const (
+	cjkLo = 0x3400
+	cjkHi = 0xA000
+)
+
+// farTarget in cjkT2S means "the simplified form is outside the BMP: search".
+const farTarget = 0xFFFF
+
+// cjkT2S maps a character in [cjkLo, cjkHi) to its simplified form, 0 when
+// it has none; cjkSimpOnly is a bit set of simplified-only characters.
+var cjkT2S, cjkSimpOnly = func() (t [cjkHi - cjkLo]uint16, s [(cjkHi - cjkLo + 63) / 64]uint64) {
+	for i, r := range t2sFrom {
+		if r >= cjkLo && r < cjkHi {
+			t[r-cjkLo] = uint16(min(t2sTo[i], farTarget))
+		}
+	}
+	for _, r := range simpOnly {
+		if r >= cjkLo && r < cjkHi {
+			s[(r-cjkLo)/64] |= 1 << ((r - cjkLo) % 64)
+		}
+	}
+	return t, s
+}()
+
 // ToSimplified returns the simplified form of a traditional character, or r.
 func ToSimplified(r rune) rune {
-	if r < 0x3400 {
+	switch {
+	case r < cjkLo:
 		return r
+	case r < cjkHi:
+		switch v := cjkT2S[r-cjkLo]; v {
+		case 0:
+			return r
+		case farTarget:
+		default:
+			return rune(v)
+		}
 	}
 	if i, ok := slices.BinarySearch(t2sFrom[:], r); ok {
 		return t2sTo[i]
@@ -54,8 +90,11 @@ func ToSimplified(r rune) rune {
 
 // IsTraditional reports whether r is written differently in simplified script.
 func IsTraditional(r rune) bool {
-	if r < 0x3400 {
+	switch {
+	case r < cjkLo:
 		return false
+	case r < cjkHi:
+		return cjkT2S[r-cjkLo] != 0
 	}
 	_, ok := slices.BinarySearch(t2sFrom[:], r)
 	return ok
@@ -63,8 +102,11 @@ func IsTraditional(r rune) bool {
 
 // IsSimplified reports whether r exists only in simplified script.
 func IsSimplified(r rune) bool {
-	if r < 0x3400 {
+	switch {
+	case r < cjkLo:
 		return false
+	case r < cjkHi:
+		return cjkSimpOnly[(r-cjkLo)/64]&(1<<((r-cjkLo)%64)) != 0
 	}
 	_, ok := slices.BinarySearch(simpOnly[:], r)
 	return ok

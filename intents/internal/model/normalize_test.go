@@ -69,3 +69,45 @@ func TestFeaturesDigitsFolded(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupTablesAgree(t *testing.T) {
+	t.Parallel()
+	for i, r := range t2sFrom {
+		if got := ToSimplified(r); got != t2sTo[i] {
+			t.Errorf("ToSimplified(%q) = %q, want %q", r, got, t2sTo[i])
+		}
+	}
+	for _, r := range simpOnly {
+		if !IsSimplified(r) {
+			t.Errorf("IsSimplified(%q) = false", r)
+		}
+	}
+}
+
+func TestConceptsWholeWords(t *testing.T) {
+	t.Parallel()
+	count := func(s string) int {
+		n := 0
+		conceptLexicon.Each([]byte(s), func(int) { n++ })
+		return n
+	}
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"1201", 0},      // not the ambulance number 120
+		{"call 120", 1},  // it is here
+		{"what?", 2},     // "what" and "?"
+		{"fixed", 1},     // one word
+		{"prefixed", 0},  // inside a word
+		{"lifts", 1},     // plural
+		{"煤气味好重", 3},     // 煤气, 味, 气味
+		{"gift shop", 0}, // "if" inside a word
+		{"burst!!!", 3},  // burst, and "!!" twice (overlapping)
+	}
+	for _, tc := range tests {
+		if got := count(tc.text); got != tc.want {
+			t.Errorf("%q: %d concept words, want %d", tc.text, got, tc.want)
+		}
+	}
+}

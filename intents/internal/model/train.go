@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -44,6 +45,9 @@ type Report struct {
 	OOFCategoryAcc  float64
 	Temperature     float64
 	UrgentThreshold float64
+	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
+	FalseAlarms     []string     // non-urgent examples they scored highest
+	UrgentCurve     [][3]float64 // recall target, threshold, precision
 }
 
 type featured struct {
@@ -56,6 +60,7 @@ type featured struct {
 // temperature and the urgent threshold, then one model is fitted on all
 // examples.
 func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
+	var rep Report
 	data := make([]featured, len(exs))
 	df := make([]int32, cfg.Buckets)
 	var norm []byte
@@ -70,10 +75,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 				df[f]++
 			}
 		}
-		v := 1.0
-		if len(fs) > 0 {
-			v = 1 / math.Sqrt(float64(len(fs)))
-		}
+		v := featureValue(len(fs))
 		data[i] = featured{feats: fs, value: v, Example: ex}
 	}
 	kept := 0
@@ -85,7 +87,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 			kept++
 		}
 	}
-	rep := Report{Examples: len(exs), Features: kept}
+	rep.Examples, rep.Features = len(exs), kept
 
 	// Out-of-fold predictions.
 	type oof struct {
@@ -147,6 +149,50 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		}
 	}
 	thr := 0.5
+	type scored struct {
+		p    float64
+		text string
+	}
+	var hard []scored
+	for i, d := range data {
+		if d.Urgent {
+			hard = append(hard, scored{preds[i].s.Urgent, d.Text})
+		}
+	}
+	slices.SortFunc(hard, func(a, b scored) int { return cmpFloat(a.p, b.p) })
+	for _, h := range hard[:min(12, len(hard))] {
+		rep.HardestUrgent = append(rep.HardestUrgent, fmt.Sprintf("%.4f %s", h.p, h.text))
+	}
+	var alarms []scored
+	for i, d := range data {
+		if !d.Urgent {
+			alarms = append(alarms, scored{preds[i].s.Urgent, d.Text})
+		}
+	}
+	slices.SortFunc(alarms, func(a, b scored) int { return cmpFloat(b.p, a.p) })
+	for _, h := range alarms[:min(25, len(alarms))] {
+		rep.FalseAlarms = append(rep.FalseAlarms, fmt.Sprintf("%.4f %s", h.p, h.text))
+	}
+	precisionAt := func(t float64) float64 {
+		tp, fp := 0, 0
+		for i, d := range data {
+			if preds[i].s.Urgent >= t {
+				if d.Urgent {
+					tp++
+				} else {
+					fp++
+				}
+			}
+		}
+		return ratio(tp, tp+fp)
+	}
+	if len(pos) > 0 {
+		slices.Sort(pos)
+		for _, target := range []float64{0.95, 0.97, 0.98, 0.99, 1} {
+			t := pos[min(len(pos)-1, int(math.Floor((1-target)*float64(len(pos)))))] * 0.999
+			rep.UrgentCurve = append(rep.UrgentCurve, [3]float64{target, t, precisionAt(t)})
+		}
+	}
 	if len(pos) > 0 {
 		slices.Sort(pos)
 		miss := int(math.Floor((1 - cfg.UrgentRecall) * float64(len(pos))))
@@ -172,6 +218,16 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 	m.Temperature = float32(bestT)
 	m.UrgentThreshold = float32(thr)
 	return m, rep
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 func ratio(a, b int) float64 {

@@ -31,6 +31,13 @@ type line struct {
 func main() {
 	in := flag.String("in", "corpus/train.jsonl", "labelled training lines")
 	out := flag.String("out", "model.bin", "model file to write")
+	verbose := flag.Bool("v", false, "list the urgent lines the model finds hardest")
+	cfg := model.DefaultTrainConfig
+	flag.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "passes over the data (experiments only)")
+	flag.Float64Var(&cfg.LearnRate, "lr", cfg.LearnRate, "AdaGrad step (experiments only)")
+	flag.Float64Var(&cfg.L2, "l2", cfg.L2, "weight decay (experiments only)")
+	flag.Float64Var(&cfg.UrgentWeight, "uw", cfg.UrgentWeight, "urgent example weight (experiments only)")
+	flag.IntVar(&cfg.MinDF, "mindf", cfg.MinDF, "minimum document frequency (experiments only)")
 	flag.Parse()
 	if strings.Contains(filepath.Base(*in), "heldout") {
 		log.Fatal("train: refusing to train on a held-out file")
@@ -39,7 +46,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m, rep := model.Train(exs, model.DefaultTrainConfig)
+	m, rep := model.Train(exs, cfg)
 	var buf bytes.Buffer
 	if err := m.Encode(&buf); err != nil {
 		log.Fatal(err)
@@ -51,6 +58,17 @@ func main() {
 		rep.Examples, rep.Features, buf.Len(), *out)
 	fmt.Fprintf(os.Stderr, "train: out-of-fold accuracy=%.4f category=%.4f urgent recall=%.4f precision=%.4f; temperature=%.2f urgent threshold=%.4f\n",
 		rep.OOFAccuracy, rep.OOFCategoryAcc, rep.OOFUrgentRecall, rep.OOFUrgentPrec, rep.Temperature, rep.UrgentThreshold)
+	for _, c := range rep.UrgentCurve {
+		fmt.Fprintf(os.Stderr, "train: urgent recall target %.2f: threshold %.4f precision %.4f\n", c[0], c[1], c[2])
+	}
+	if *verbose {
+		for _, h := range rep.HardestUrgent {
+			fmt.Fprintf(os.Stderr, "train: hardest urgent: %s\n", h)
+		}
+		for _, h := range rep.FalseAlarms {
+			fmt.Fprintf(os.Stderr, "train: false alarm: %s\n", h)
+		}
+	}
 }
 
 func read(path string) ([]model.Example, error) {
