@@ -397,9 +397,7 @@ func (b *Bot) takeComment(ctx context.Context, t *turn, o *owner, text string) (
 		c.Status, c.FinishedAt = storage.CallbackDone, &t.now
 		return false, t.tx.SaveCallback(ctx, c)
 	}
-	if err := t.tx.FileMessage(ctx, o.ChatID, t.updateID, tk.ID); err != nil {
-		return false, err
-	}
+	t.ticketID = &tk.ID // the comment is on the ticket's transcript
 	c.Comment, c.Status, c.FinishedAt = truncateRunes(text, 2000), storage.CallbackDone, &t.now
 	if err := t.tx.SetSatisfaction(ctx, tk.ID, nil, c.Comment, t.now); err != nil {
 		return false, err

@@ -151,7 +151,7 @@ func contentRunes(s string) int {
 // of the assignee (or on the ticket's log while nobody has it), and tells
 // the owner where things stand.
 func (b *Bot) addToTicket(ctx context.Context, t *turn, o *owner, tk storage.Ticket, text, photo string, updateID int64) error {
-	if err := t.tx.FileMessage(ctx, o.ChatID, updateID, tk.ID); err != nil {
+	if err := b.fileUnder(ctx, t, o, tk, updateID); err != nil {
 		return err
 	}
 	var who string
@@ -193,22 +193,15 @@ func (b *Bot) addToTicket(ctx context.Context, t *turn, o *owner, tk storage.Tic
 	return b.sendFor(ctx, t, o.ChatID, Out{Text: msg, Buttons: buttons}, tk.Urgent, &tk.ID, "")
 }
 
-// relayToAssignee puts the owner's words (or photo) in front of the staff
-// member handling the ticket, in their private chat. Replying to it answers
-// the owner (PurposeRelay).
-func (b *Bot) relayToAssignee(ctx context.Context, t *turn, tk storage.Ticket, text, photo string) error {
-	if tk.AssigneeID == nil {
+// fileUnder files the owner's line that update updateID brought under the
+// ticket: this turn's line is written at the end of the turn
+// (t.ticketID); an earlier turn's line is already stored.
+func (b *Bot) fileUnder(ctx context.Context, t *turn, o *owner, tk storage.Ticket, updateID int64) error {
+	if updateID == t.updateID && t.upd != nil && t.upd.Message != nil {
+		t.ticketID = &tk.ID
 		return nil
 	}
-	s, err := t.tx.StaffByID(ctx, *tk.AssigneeID)
-	if err != nil {
-		return err
-	}
-	o := Out{Text: T(s.Lang, "relay.owner", tk.Code, text)}
-	if photo != "" {
-		o = Out{Kind: "photo", Photo: photo, Text: T(s.Lang, "relay.owner.photo", tk.Code, text)}
-	}
-	return b.sendFor(ctx, t, s.TelegramID, o, tk.Urgent, &tk.ID, storage.PurposeRelay)
+	return t.tx.FileMessage(ctx, o.ChatID, updateID, tk.ID)
 }
 
 // pending is an owner's message waiting for them to say which ticket it is
@@ -423,8 +416,6 @@ var followTexts = map[string]text{
 		"收到,已轉告負責同事。工單 %s 已處理完畢,請問問題解決咗未?如果仲未,請撳「仲未」,我們會即刻重新跟進。",
 		"Thank you, I have passed this on. Ticket %s was marked as done; is the problem solved? If not, press \"Not yet\" and we will pick it up again at once.",
 	},
-	"relay.owner":       {"[%s] 业主:%s", "[%s] 業主:%s", "[%s] owner: %s"},
-	"relay.owner.photo": {"[%s] 业主发来照片 %s", "[%s] 業主發來相片 %s", "[%s] photo from the owner %s"},
 	"relay.reopened": {
 		"[%s] 业主反馈问题仍未解决,工单已退回给您继续跟进:%s",
 		"[%s] 業主反映問題仍未解決,工單已交返您繼續跟進:%s",
