@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
+
 	"concierge/bot"
 	"concierge/bot/tgfake"
 	"concierge/intents"
@@ -855,4 +857,80 @@ func TestNotYetAfterAutoCloseReopens(t *testing.T) {
 	if c := f.callback(t, tk.ID); c.Status != storage.CallbackCancelled {
 		t.Errorf("callback %s, want cancelled", c.Status)
 	}
+}
+
+// TestWholeFlowWithStaff runs the whole life of a repair through the real
+// staff commands: report, claim, a follow-up relayed to the assignee, a
+// reply, /resolve, Solved, the callback, a score and a comment.
+func TestWholeFlowWithStaff(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const owner = 13001
+	wang := f.staff(t, 9301, "王芳", storage.RoleAgent)
+	tk := f.openRepair(t, owner, 1)
+
+	id := f.next
+	f.next++
+	u := tgfake.CallbackUpdate(id, wang.TelegramID, "zh-hans", 1, fmt.Sprintf("claim:%d", tk.ID))
+	u.CallbackQuery.Message.Message.Chat = models.Chat{ID: staffChat, Type: models.ChatTypeSupergroup, Title: "客服工作群"}
+	f.bot.SubmitRaw(f.ctx, tgfake.Marshal(u))
+	if got := f.reply(t, owner, 2).Text; !strings.Contains(got, "王芳") {
+		t.Fatalf("owner not told who claimed: %q", got)
+	}
+
+	f.say(t, owner, "师傅几点到?")
+	if got := f.reply(t, owner, 3).Text; !strings.Contains(got, "王芳") {
+		t.Errorf("follow-up reply %q", got)
+	}
+	f.waitText(t, wang.TelegramID, "业主:师傅几点到?")
+
+	f.say(t, wang.TelegramID, "/resolve "+tk.Code+" 已更换灯管")
+	done := f.reply(t, owner, 4)
+	ok := hasButton(t, done, fmt.Sprintf("ok:%d", tk.ID))
+	f.press(t, owner, ok)
+	if got := f.reply(t, owner, 5).Text; !strings.Contains(got, "谢谢您的确认") {
+		t.Fatalf("after Solved: %q", got)
+	}
+	f.waitProcessed(t)
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	ask := f.reply(t, owner, 6)
+	f.press(t, owner, hasButton(t, ask, "cb:"))
+	f.reply(t, owner, 7)
+	f.say(t, owner, "王芳服务很好")
+	f.reply(t, owner, 8)
+	f.waitProcessed(t)
+	tk = f.ticket(t, tk.ID)
+	if tk.Status != storage.StatusClosed || tk.Satisfaction == nil || *tk.Satisfaction != 5 || tk.SatisfactionNote != "王芳服务很好" {
+		t.Errorf("ticket %s satisfaction %v %q", tk.Status, tk.Satisfaction, tk.SatisfactionNote)
+	}
+	for _, kind := range []string{"created", "claimed", "resolved", "confirmed", "callback_asked", "satisfaction", "satisfaction_comment"} {
+		if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = $2`, tk.ID, kind); n != 1 {
+			t.Errorf("%d %s events, want 1", n, kind)
+		}
+	}
+	if n := f.count(t, `SELECT count(*) FROM messages WHERE ticket_id = $1 AND direction = 'in' AND author = 'owner'`, tk.ID); n != 3 {
+		t.Errorf("%d owner lines on the transcript, want 3 (report, follow-up, comment)", n)
+	}
+}
+
+// waitText waits for a message to chat containing s.
+func (f *fenv) waitText(t *testing.T, chat int64, s string) tgfake.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(f.ctx, 20*time.Second)
+	defer cancel()
+	var found tgfake.Message
+	_, err := f.fake.WaitFor(ctx, func([]tgfake.Call) bool {
+		for _, m := range f.fake.SentTo(chat) {
+			if strings.Contains(m.Text, s) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("no message to %d containing %q (got %d messages)", chat, s, len(f.fake.SentTo(chat)))
+	}
+	return found
 }
