@@ -53,35 +53,6 @@ func cmpDur(d, def time.Duration) time.Duration {
 	return def
 }
 
-// quietUntil reports whether now falls in the quiet hours (estate time) and
-// when they end. A window whose start is after its end spans midnight.
-func (b *Bot) quietUntil(now time.Time) (time.Time, bool) {
-	start, end := b.cfg.QuietStart, b.cfg.QuietEnd
-	if start == end {
-		return time.Time{}, false
-	}
-	local := now.In(b.cfg.Location)
-	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, b.cfg.Location)
-	tod := local.Sub(midnight)
-	at := func(day time.Time, d time.Duration) time.Time {
-		h := int(d / time.Hour)
-		return time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, b.cfg.Location).Add(d - time.Duration(h)*time.Hour)
-	}
-	if start < end {
-		if tod >= start && tod < end {
-			return at(midnight, end), true
-		}
-		return time.Time{}, false
-	}
-	switch {
-	case tod >= start:
-		return at(midnight.AddDate(0, 0, 1), end), true
-	case tod < end:
-		return at(midnight, end), true
-	}
-	return time.Time{}, false
-}
-
 // scheduleCallback creates the ticket's satisfaction callback, due after the
 // delay for its urgency.
 func (b *Bot) scheduleCallback(ctx context.Context, t *turn, tk storage.Ticket) error {
@@ -489,30 +460,60 @@ func containsAny(s string, words []string) bool {
 	return false
 }
 
-// ParseQuietHours reads QUIET_HOURS, "21:00-08:00", into times since
-// midnight for Config.QuietStart and QuietEnd. Empty means no quiet hours
-// (both zero).
-func ParseQuietHours(s string) (start, end time.Duration, err error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, 0, nil
-	}
-	a, b, ok := strings.Cut(s, "-")
-	if !ok {
-		return 0, 0, fmt.Errorf("quiet hours %q: want HH:MM-HH:MM", s)
-	}
-	clock := func(v string) (time.Duration, error) {
-		t, err := time.Parse("15:04", strings.TrimSpace(v))
-		if err != nil {
-			return 0, fmt.Errorf("quiet hours %q: want HH:MM-HH:MM", s)
-		}
-		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
-	}
-	if start, err = clock(a); err != nil {
-		return 0, 0, err
-	}
-	if end, err = clock(b); err != nil {
-		return 0, 0, err
-	}
-	return start, end, nil
+// callbackTexts joins followupTexts (followup.go).
+var callbackTexts = map[string]text{
+	"callback.ask": {
+		"您好,这里是%s客服中心回访。您的%s %s(%s)已处理完毕,请问您对这次服务满意吗?请点下面的分数,5分为非常满意。",
+		"您好,呢度係%s客服中心回訪。您的%s %s(%s)已處理完畢,請問您對今次服務滿唔滿意?請撳下面的分數,5分為非常滿意。",
+		"Hello, this is the %s service centre following up. Your %s %s (%s) has been completed. How satisfied are you with our service? Please tap a score; 5 is very satisfied.",
+	},
+	"callback.remind": {
+		"您好,打扰了。想再请您为工单 %s 的服务打个分,只需点一下,谢谢您!",
+		"您好,打擾晒。想再請您為工單 %s 的服務評個分,只需撳一下,多謝您!",
+		"Hello, sorry to bother you again. Could you rate our service on ticket %s? One tap is enough. Thank you!",
+	},
+	"score.5":               {"5 😊 非常满意", "5 😊 非常滿意", "5 😊 Very satisfied"},
+	"score.4":               {"4 🙂 满意", "4 🙂 滿意", "4 🙂 Satisfied"},
+	"score.3":               {"3 😐 一般", "3 😐 一般", "3 😐 OK"},
+	"score.2":               {"2 🙁 不满意", "2 🙁 唔滿意", "2 🙁 Unsatisfied"},
+	"score.1":               {"1 😞 很不满意", "1 😞 好唔滿意", "1 😞 Very unsatisfied"},
+	"btn.skip":              {"跳过", "跳過", "Skip"},
+	"callback.thanks.short": {"谢谢您的评分!", "多謝您的評分!", "Thank you for rating!"},
+	"callback.comment": {
+		"谢谢您给出 %d 分!还有什么意见或建议吗?直接回复这条消息就可以;不需要的话请点「跳过」。",
+		"多謝您俾 %d 分!仲有冇咩意見或建議?直接回覆就得;唔需要的話請撳「跳過」。",
+		"Thank you for the %d! Any comments or suggestions? Just reply here, or press Skip.",
+	},
+	"callback.low": {
+		"非常抱歉这次服务没有让您满意。我们已登记为投诉 %s,客服主管会在24小时内亲自联系您。方便的话,请告诉我们哪里做得不好(也可以点「跳过」)。",
+		"非常抱歉今次服務未能令您滿意。我們已登記為投訴 %s,客服主管會喺24小時內親自聯絡您。方便的話,請話我們知邊度做得唔好(亦可以撳「跳過」)。",
+		"We are very sorry our service did not satisfy you. We have logged it as complaint %s and a supervisor will contact you personally within 24 hours. If you can, tell us what went wrong (or press Skip).",
+	},
+	"callback.low.comment": {
+		"非常抱歉给您带来不好的体验。我们已登记为投诉 %s,客服主管会在24小时内亲自联系您。谢谢您告诉我们。",
+		"非常抱歉為您帶來唔好的體驗。我們已登記為投訴 %s,客服主管會喺24小時內親自聯絡您。多謝您話我們知。",
+		"We are very sorry for the poor experience. We have logged it as complaint %s and a supervisor will contact you personally within 24 hours. Thank you for telling us.",
+	},
+	"callback.comment.low": {
+		"谢谢您,已把您的意见附到投诉中,客服主管联系您时会一并跟进。",
+		"多謝您,已將您的意見附喺投訴度,客服主管聯絡您時會一併跟進。",
+		"Thank you, your words are added to the complaint and the supervisor will follow them up with you.",
+	},
+	"callback.bye": {
+		"谢谢您的宝贵意见,祝您生活愉快!有需要随时找我。再见!😊",
+		"多謝您的寶貴意見,祝您生活愉快!有需要隨時搵我。再見!😊",
+		"Thank you for your feedback, and have a lovely day! Message me any time. Goodbye! 😊",
+	},
+	"callback.already": {
+		"谢谢,工单 %s 的评分已经记录过了。",
+		"多謝,工單 %s 的評分已經記錄咗。",
+		"Thank you, your score for ticket %s is already recorded.",
+	},
+	"lowscore.summary": {"回访不满意:%s 的服务(评分 %d/5)", "回訪不滿意:%s 的服務(評分 %d/5)", "Unsatisfied at callback: service on %s (score %d/5)"},
+	"lowscore.body":    {"业主在回访中对工单 %s 的服务不满意,评分 %d/5。", "業主喺回訪中對工單 %s 的服務唔滿意,評分 %d/5。", "At the satisfaction callback the owner was unhappy with the service on %s, score %d/5."},
+	"escalate.low_score": {
+		"⚠️ 回访不满意:投诉 %s(已等待 %s)由业主的低分或差评转来,请主管24小时内亲自联系业主。",
+		"⚠️ 回訪不滿意:投訴 %s(已等 %s)由業主的低分或差評轉來,請主管24小時內親自聯絡業主。",
+		"⚠️ Unsatisfied owner: complaint %s (waiting %s) comes from a low score or negative comment at callback. A supervisor should contact the owner within 24 hours.",
+	},
 }

@@ -391,7 +391,7 @@ func (b *Bot) statusHistory(ctx context.Context, t *turn, lang string, tk storag
 }
 
 // followupTexts are the follow-up, callback and slot-filling messages.
-var followupTexts = joinTexts(followTexts, slotTexts)
+var followupTexts = joinTexts(followTexts, slotTexts, callbackTexts, reportTexts)
 
 var followTexts = map[string]text{
 	// Follow-ups on tickets in progress.
@@ -422,15 +422,6 @@ var followTexts = map[string]text{
 		"[%s] The owner says the problem is not solved yet; the ticket is back with you: %s",
 	},
 	"button.notyours": {"抱歉,这张工单不在您名下。", "唔好意思,呢張工單唔喺您名下。", "Sorry, this ticket is not yours."},
-
-	// The monthly report (ReportText).
-	"report.head":         {"📊 服务月报 %s 至 %s", "📊 服務月報 %s 至 %s", "📊 Service report %s to %s"},
-	"report.total":        {"报事总数:%d", "報事總數:%d", "Reports in all: %d"},
-	"report.callback":     {"维修回访率:%s(%d/%d,目标 100%%)", "維修回訪率:%s(%d/%d,目標 100%%)", "Repair callback rate: %s (%d/%d, target 100%%)"},
-	"report.satisfaction": {"业主满意率(4–5分):%s(%d/%d,目标 ≥95%%)", "業主滿意率(4–5分):%s(%d/%d,目標 ≥95%%)", "Satisfaction (scores 4–5): %s (%d/%d, target ≥95%%)"},
-	"report.complaints":   {"投诉处理率:%s(%d/%d,目标 100%%)", "投訴處理率:%s(%d/%d,目標 100%%)", "Complaints handled: %s (%d/%d, target 100%%)"},
-	"report.urgent":       {"紧急维修8小时内完成:%s(%d/%d,目标 100%%)", "緊急維修8小時內完成:%s(%d/%d,目標 100%%)", "Urgent repairs done within 8 h: %s (%d/%d, target 100%%)"},
-	"report.claim":        {"平均受理时间:%s(%d 张工单)", "平均受理時間:%s(%d 張工單)", "Average time to claim: %s (%d tickets)"},
 
 	// /status history: what each event means to the owner.
 	"status.history":       {"最近进展:", "最近進展:", "Latest steps:"},
@@ -474,61 +465,5 @@ var followTexts = map[string]text{
 		"非常抱歉问题还没有解决!工单 %s 已重新打开并转交客服同事,受理后我会告诉您是哪位同事负责。请告诉我现在还有什么问题,我会一并附上。",
 		"非常抱歉問題仲未解決!工單 %s 已重新開啟並轉交客服同事,受理後我會話您知係邊位同事負責。請話我知而家仲有咩問題,我會一併附上。",
 		"We are very sorry it is not solved yet! Ticket %s is open again and back with our team; I will tell you who picks it up. Tell me what is still wrong and I will add it.",
-	},
-
-	// Satisfaction callbacks.
-	"callback.ask": {
-		"您好,这里是%s客服中心回访。您的%s %s(%s)已处理完毕,请问您对这次服务满意吗?请点下面的分数,5分为非常满意。",
-		"您好,呢度係%s客服中心回訪。您的%s %s(%s)已處理完畢,請問您對今次服務滿唔滿意?請撳下面的分數,5分為非常滿意。",
-		"Hello, this is the %s service centre following up. Your %s %s (%s) has been completed. How satisfied are you with our service? Please tap a score; 5 is very satisfied.",
-	},
-	"callback.remind": {
-		"您好,打扰了。想再请您为工单 %s 的服务打个分,只需点一下,谢谢您!",
-		"您好,打擾晒。想再請您為工單 %s 的服務評個分,只需撳一下,多謝您!",
-		"Hello, sorry to bother you again. Could you rate our service on ticket %s? One tap is enough. Thank you!",
-	},
-	"score.5":               {"5 😊 非常满意", "5 😊 非常滿意", "5 😊 Very satisfied"},
-	"score.4":               {"4 🙂 满意", "4 🙂 滿意", "4 🙂 Satisfied"},
-	"score.3":               {"3 😐 一般", "3 😐 一般", "3 😐 OK"},
-	"score.2":               {"2 🙁 不满意", "2 🙁 唔滿意", "2 🙁 Unsatisfied"},
-	"score.1":               {"1 😞 很不满意", "1 😞 好唔滿意", "1 😞 Very unsatisfied"},
-	"btn.skip":              {"跳过", "跳過", "Skip"},
-	"callback.thanks.short": {"谢谢您的评分!", "多謝您的評分!", "Thank you for rating!"},
-	"callback.comment": {
-		"谢谢您给出 %d 分!还有什么意见或建议吗?直接回复这条消息就可以;不需要的话请点「跳过」。",
-		"多謝您俾 %d 分!仲有冇咩意見或建議?直接回覆就得;唔需要的話請撳「跳過」。",
-		"Thank you for the %d! Any comments or suggestions? Just reply here, or press Skip.",
-	},
-	"callback.low": {
-		"非常抱歉这次服务没有让您满意。我们已登记为投诉 %s,客服主管会在24小时内亲自联系您。方便的话,请告诉我们哪里做得不好(也可以点「跳过」)。",
-		"非常抱歉今次服務未能令您滿意。我們已登記為投訴 %s,客服主管會喺24小時內親自聯絡您。方便的話,請話我們知邊度做得唔好(亦可以撳「跳過」)。",
-		"We are very sorry our service did not satisfy you. We have logged it as complaint %s and a supervisor will contact you personally within 24 hours. If you can, tell us what went wrong (or press Skip).",
-	},
-	"callback.low.comment": {
-		"非常抱歉给您带来不好的体验。我们已登记为投诉 %s,客服主管会在24小时内亲自联系您。谢谢您告诉我们。",
-		"非常抱歉為您帶來唔好的體驗。我們已登記為投訴 %s,客服主管會喺24小時內親自聯絡您。多謝您話我們知。",
-		"We are very sorry for the poor experience. We have logged it as complaint %s and a supervisor will contact you personally within 24 hours. Thank you for telling us.",
-	},
-	"callback.comment.low": {
-		"谢谢您,已把您的意见附到投诉中,客服主管联系您时会一并跟进。",
-		"多謝您,已將您的意見附喺投訴度,客服主管聯絡您時會一併跟進。",
-		"Thank you, your words are added to the complaint and the supervisor will follow them up with you.",
-	},
-	"callback.bye": {
-		"谢谢您的宝贵意见,祝您生活愉快!有需要随时找我。再见!😊",
-		"多謝您的寶貴意見,祝您生活愉快!有需要隨時搵我。再見!😊",
-		"Thank you for your feedback, and have a lovely day! Message me any time. Goodbye! 😊",
-	},
-	"callback.already": {
-		"谢谢,工单 %s 的评分已经记录过了。",
-		"多謝,工單 %s 的評分已經記錄咗。",
-		"Thank you, your score for ticket %s is already recorded.",
-	},
-	"lowscore.summary": {"回访不满意:%s 的服务(评分 %d/5)", "回訪不滿意:%s 的服務(評分 %d/5)", "Unsatisfied at callback: service on %s (score %d/5)"},
-	"lowscore.body":    {"业主在回访中对工单 %s 的服务不满意,评分 %d/5。", "業主喺回訪中對工單 %s 的服務唔滿意,評分 %d/5。", "At the satisfaction callback the owner was unhappy with the service on %s, score %d/5."},
-	"escalate.low_score": {
-		"⚠️ 回访不满意:投诉 %s(已等待 %s)由业主的低分或差评转来,请主管24小时内亲自联系业主。",
-		"⚠️ 回訪不滿意:投訴 %s(已等 %s)由業主的低分或差評轉來,請主管24小時內親自聯絡業主。",
-		"⚠️ Unsatisfied owner: complaint %s (waiting %s) comes from a low score or negative comment at callback. A supervisor should contact the owner within 24 hours.",
 	},
 }
