@@ -934,3 +934,39 @@ func (f *fenv) waitText(t *testing.T, chat int64, s string) tgfake.Message {
 	}
 	return found
 }
+
+func TestExtrasOfferLapsesSilently(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 13101
+	f.openRepair(t, chat, 1)
+	f.clock.Add(time.Hour)
+	if err := f.bot.ExpireDialogues(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.messages(t, chat); n != 1 {
+		t.Errorf("%d messages, want only the confirmation (an optional offer lapses quietly)", n)
+	}
+	if n := f.count(t, `SELECT count(*) FROM conversations WHERE chat_id = $1 AND state = 'idle'`, chat); n != 1 {
+		t.Errorf("conversation not back to idle")
+	}
+}
+
+func TestCancelWhileAskedWhichTicket(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 13201
+	f.openRepair(t, chat, 1)
+	f.say(t, chat, "电梯坏了")
+	f.reply(t, chat, 2)
+	f.say(t, chat, "还没人来")
+	hasButton(t, f.reply(t, chat, 3), "fu:new")
+	f.say(t, chat, "取消")
+	if got := f.reply(t, chat, 4).Text; codeRe.MatchString(got) || strings.Contains(got, "哪张工单") {
+		t.Errorf("cancel answered %q", got)
+	}
+	f.waitProcessed(t)
+	if n := f.count(t, `SELECT count(*) FROM tickets`); n != 2 {
+		t.Errorf("%d tickets, want 2", n)
+	}
+}
