@@ -282,6 +282,9 @@ func (b *Bot) onScore(ctx context.Context, t *turn) error {
 	if err := b.answerButton(ctx, t, cq, T(o.Lang, "callback.thanks.short")); err != nil {
 		return err
 	}
+	if err := b.settleButtons(ctx, t, "⭐ "+T(o.Lang, "score."+strconv.Itoa(score))); err != nil {
+		return err
+	}
 	s := int16(score)
 	c.Score, c.Status, c.DueAt = &s, storage.CallbackScored, t.now.Add(b.reminderInterval())
 	if err := t.tx.SetSatisfaction(ctx, tk.ID, &s, "", t.now); err != nil {

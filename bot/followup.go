@@ -301,6 +301,16 @@ func (b *Bot) ownTicketButton(ctx context.Context, t *turn, prefix string) (*own
 	return o, tk, true, b.answerButton(ctx, t, cq, "")
 }
 
+// settleButtons edits the message whose button was pressed so its buttons
+// go and it says what was chosen; a second press is then impossible.
+func (b *Bot) settleButtons(ctx context.Context, t *turn, choice string) error {
+	m := t.upd.CallbackQuery.Message.Message
+	if m == nil || m.Text == "" || m.Text == "…" {
+		return nil
+	}
+	return b.send(ctx, t, m.Chat.ID, Out{Kind: "edit", MessageID: int64(m.ID), Text: m.Text + "\n\n" + choice}, false)
+}
+
 // onSolved closes a resolved ticket the owner confirms, schedules the
 // satisfaction callback and thanks the owner.
 func (b *Bot) onSolved(ctx context.Context, t *turn) error {
@@ -316,6 +326,9 @@ func (b *Bot) onSolved(ctx context.Context, t *turn) error {
 		return b.notResolved(ctx, t, o, tk)
 	}
 	if err := b.scheduleCallback(ctx, t, tk); err != nil {
+		return err
+	}
+	if err := b.settleButtons(ctx, t, T(o.Lang, "btn.solved")); err != nil {
 		return err
 	}
 	return b.sendFor(ctx, t, o.ChatID, Out{Text: T(o.Lang, "solved.thanks", tk.Code)}, false, &tk.ID, "")
@@ -350,6 +363,9 @@ func (b *Bot) onNotYet(ctx context.Context, t *turn) error {
 	}
 	if !reopened {
 		return b.notResolved(ctx, t, o, tk)
+	}
+	if err := b.settleButtons(ctx, t, T(o.Lang, "btn.notyet")); err != nil {
+		return err
 	}
 	if tk.AssigneeID == nil {
 		t.handoff = true

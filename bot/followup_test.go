@@ -970,3 +970,30 @@ func TestCancelWhileAskedWhichTicket(t *testing.T) {
 		t.Errorf("%d tickets, want 2", n)
 	}
 }
+
+func TestPressedButtonsAreSettled(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 13301
+	tk := f.openRepair(t, chat, 1)
+	f.resolve(t, tk, nil)
+	id := f.next
+	f.next++
+	u := tgfake.CallbackUpdate(id, chat, "zh-hans", 77, fmt.Sprintf("ok:%d", tk.ID))
+	u.CallbackQuery.Message.Message.Text = "您好,您的工单已处理完毕"
+	f.bot.SubmitRaw(f.ctx, tgfake.Marshal(u))
+	f.reply(t, chat, 2)
+	ctx, cancel := context.WithTimeout(f.ctx, 20*time.Second)
+	defer cancel()
+	_, err := f.fake.WaitFor(ctx, func(cs []tgfake.Call) bool {
+		for _, c := range cs {
+			if c.Method == "editMessageText" && c.ChatID == chat {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("the Solved / Not yet message was not edited: %v", err)
+	}
+}
