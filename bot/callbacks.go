@@ -273,7 +273,8 @@ func (b *Bot) onScore(ctx context.Context, t *turn) error {
 	if err != nil || !ok {
 		return err
 	}
-	if c.Status != storage.CallbackAsked {
+	// A late answer, after the reminders ran out, still counts.
+	if c.Status != storage.CallbackAsked && c.Status != storage.CallbackNoResponse {
 		if err := b.answerButton(ctx, t, cq, ""); err != nil {
 			return err
 		}
@@ -286,7 +287,7 @@ func (b *Bot) onScore(ctx context.Context, t *turn) error {
 		return err
 	}
 	s := int16(score)
-	c.Score, c.Status, c.DueAt = &s, storage.CallbackScored, t.now.Add(b.reminderInterval())
+	c.Score, c.Status, c.DueAt, c.FinishedAt = &s, storage.CallbackScored, t.now.Add(b.reminderInterval()), nil
 	if err := t.tx.SetSatisfaction(ctx, tk.ID, &s, "", t.now); err != nil {
 		return err
 	}

@@ -467,6 +467,13 @@ func TestCallbackRemindsThenNoResponse(t *testing.T) {
 	if n := f.messages(t, chat); n != 5 {
 		t.Errorf("%d messages to the owner, want 5 (2 replies, question, 2 reminders)", n)
 	}
+	// A late answer still counts.
+	f.press(t, chat, fmt.Sprintf("cb:%d:4", c.ID))
+	f.reply(t, chat, 6)
+	f.waitProcessed(t)
+	if got := f.ticket(t, tk.ID); got.Satisfaction == nil || *got.Satisfaction != 4 {
+		t.Errorf("late score not recorded: %v", got.Satisfaction)
+	}
 }
 
 func TestCallbackRespectsQuietHours(t *testing.T) {
