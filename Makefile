@@ -2,7 +2,7 @@
 GO      ?= go
 BIN     := bin/concierge
 
-.PHONY: run test build services migrate chat bench eval model vet fmt
+.PHONY: run test build services migrate chat bench eval model t2s
 
 ## run: bring up PostgreSQL and Redis, migrate, then serve Telegram when
 ## TELEGRAM_BOT_TOKEN is set, otherwise talk to the bot in the terminal.
@@ -39,4 +39,9 @@ eval: build
 
 ## model: retrain the local intent model from intents/corpus/train.jsonl.
 model:
-	$(GO) generate ./intents/...
+	$(GO) generate ./intents
+
+## t2s: regenerate the traditional→simplified table from OpenCC's data
+## (apt-get install opencc).
+t2s:
+	$(GO) generate ./intents/internal/model

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
 
 	"concierge/bot"
 	"concierge/bot/tgfake"
+	"concierge/handoff"
 	"concierge/intents"
 	"concierge/storage"
 	"concierge/storage/storagetest"
@@ -23,11 +25,13 @@ const staffChat = -100777
 
 // env is one bot running against its own schema and a fake Bot API.
 type env struct {
-	ctx   context.Context
-	store *storage.Store
-	fake  *tgfake.Server
-	bot   *bot.Bot
-	hook  *httptest.Server
+	ctx    context.Context
+	store  *storage.Store
+	fake   *tgfake.Server
+	bot    *bot.Bot
+	hook   *httptest.Server
+	rdb    *redis.Client
+	prefix string // Redis key prefix of the running hub
 }
 
 type option func(*bot.Config)
@@ -55,13 +59,17 @@ func setup(t *testing.T, opts ...option) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rdb, prefix := storagetest.Redis(t)
+	hub := handoff.New(rdb, store, b, handoff.Config{Prefix: prefix, ClaimTimeoutUrgent: time.Hour, ClaimTimeoutNormal: time.Hour})
+	b.SetHub(hub)
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { b.Run(runCtx) })
+	wg.Go(func() { hub.Run(runCtx) })
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	hook := httptest.NewServer(b.WebhookHandler("s3cret"))
 	t.Cleanup(hook.Close)
-	return &env{ctx: ctx, store: store, fake: fake, bot: b, hook: hook}
+	return &env{ctx: ctx, store: store, fake: fake, bot: b, hook: hook, rdb: rdb, prefix: prefix}
 }
 
 func (e *env) post(t *testing.T, body []byte, secret string) int {
@@ -105,6 +113,28 @@ func (e *env) waitProcessed(t *testing.T) {
 	for e.count(t, `SELECT count(*) FROM inbox WHERE processed_at IS NULL`) > 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("updates still unprocessed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitStream waits until the stream holds exactly one entry, for code.
+func (e *env) waitStream(t *testing.T, stream, code string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		msgs, err := e.rdb.XRange(e.ctx, stream, "-", "+").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) > 0 {
+			if len(msgs) != 1 || msgs[0].Values["code"] != code {
+				t.Fatalf("stream %s: %v, want one entry for %s", stream, msgs, code)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no entry on %s", stream)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -171,6 +201,15 @@ func TestOwnerMessageOpensTicket(t *testing.T) {
 			}
 			if n := e.count(t, `SELECT count(*) FROM messages WHERE ticket_id = $1 AND direction = 'in'`, tk.ID); n != 1 {
 				t.Errorf("%d transcript lines on the ticket, want 1", n)
+			}
+			// The relay puts the handoff on its queue's stream (urgent first).
+			stream := e.prefix + "handoff:" + c.kind
+			if c.urgent {
+				stream = e.prefix + "handoff:urgent"
+			}
+			e.waitStream(t, stream, tk.Code)
+			if _, err := e.fake.WaitSent(e.ctx, staffChat, 1); err != nil {
+				t.Errorf("no card in the staff group: %v", err)
 			}
 		})
 	}

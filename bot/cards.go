@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,16 +13,26 @@ import (
 // Cards and escalations are what handoff asks of the bot (handoff.Notifier):
 // durable messages to the staff group and to supervisors.
 
-// PostCard posts the ticket's handoff card in the staff group with a Claim
-// button. A repost (after an escalation) says how long it has waited.
-func (b *Bot) PostCard(ctx context.Context, tk storage.Ticket, repost bool) error {
+// PostCard queues, in the caller's transaction, the ticket's handoff card
+// for the staff group with a Claim button; it is sent once tx commits. A
+// repost (after an escalation) says how long the ticket has waited.
+func (b *Bot) PostCard(ctx context.Context, tx *storage.Tx, tk storage.Ticket, repost bool) error {
 	if b.cfg.StaffChatID == 0 {
 		return nil // no staff group: staff pull tickets with /next
 	}
-	return b.inTx(ctx, func(t *turn) error {
-		o := Out{Text: b.cardText(tk, repost), Buttons: [][]Button{{{Text: T(b.staffLang(), "card.claim"), Data: fmt.Sprintf("claim:%d", tk.ID)}}}}
-		return b.sendFor(ctx, t, b.cfg.StaffChatID, o, tk.Urgent, &tk.ID, storage.PurposeCard)
-	})
+	o := Out{Text: b.cardText(tk, repost), Buttons: [][]Button{{{Text: T(b.staffLang(), "card.claim"), Data: fmt.Sprintf("claim:%d", tk.ID)}}}}
+	payload, err := json.Marshal(o)
+	if err != nil {
+		return fmt.Errorf("encode card: %w", err)
+	}
+	// Not leased: the sender takes it from the table once the caller has
+	// committed, and is told to look soon.
+	if _, err := tx.EnqueueOutgoing(ctx, storage.Outgoing{ChatID: b.cfg.StaffChatID, Payload: payload, Urgent: tk.Urgent,
+		TicketID: &tk.ID, Purpose: storage.PurposeCard, CreatedAt: b.cfg.Now()}, time.Time{}); err != nil {
+		return err
+	}
+	b.sender.sweepSoon()
+	return nil
 }
 
 // Escalate alerts the supervisors (privately, or in the staff group when
@@ -60,19 +71,19 @@ func (b *Bot) Escalate(ctx context.Context, tk storage.Ticket, reason string) er
 
 // inTx runs fn in a transaction of its own and delivers what it queued.
 func (b *Bot) inTx(ctx context.Context, fn func(*turn) error) error {
-	var out []storage.Outgoing
+	var done *turn
 	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
 		t := &turn{tx: tx, now: b.cfg.Now()}
 		if err := fn(t); err != nil {
 			return err
 		}
-		out = t.out
+		done = t
 		return b.finishTurn(ctx, t)
 	})
 	if err != nil {
 		return err
 	}
-	b.sender.Deliver(out...)
+	b.committed(done)
 	return nil
 }
 
@@ -109,4 +120,12 @@ func (b *Bot) cardText(tk storage.Ticket, repost bool) string {
 	fmt.Fprintf(&sb, "📍 %s\n📝 %s\n", loc, tk.Summary)
 	fmt.Fprintf(&sb, T(lang, "card.waited"), b.waited(tk, b.cfg.Now()))
 	return sb.String()
+}
+
+// Notify queues one plain message to a chat through the durable sender:
+// for notices from tools (outage announcements, the burst benchmark).
+func (b *Bot) Notify(ctx context.Context, chatID int64, text string, urgent bool) error {
+	return b.inTx(ctx, func(t *turn) error {
+		return b.send(ctx, t, chatID, Out{Text: text}, urgent)
+	})
 }

@@ -83,6 +83,7 @@ type Bot struct {
 // transaction (storage), so they commit with the messages they cause.
 type Handoffs interface {
 	Kick()
+	Acknowledge(ctx context.Context, t storage.Ticket, s storage.Staff)
 	Next(ctx context.Context, s storage.Staff) (storage.Ticket, bool, error)
 	Pass(ctx context.Context, ticketID int64, s storage.Staff) error
 	Stats(ctx context.Context) ([]handoff.QueueStat, error)
@@ -159,6 +160,19 @@ func (b *Bot) SetHub(h Handoffs) {
 	b.hubMu.Unlock()
 }
 
+// acknowledge clears a claimed ticket's Redis entries once the claim has
+// committed; Postgres already decided, so this is housekeeping.
+func (b *Bot) acknowledge(t *turn, tk storage.Ticket, s storage.Staff) {
+	t.after = append(t.after, func(ctx context.Context) {
+		b.hubMu.RLock()
+		h := b.hub
+		b.hubMu.RUnlock()
+		if h != nil {
+			h.Acknowledge(ctx, tk, s)
+		}
+	})
+}
+
 func (b *Bot) kick() {
 	b.hubMu.RLock()
 	h := b.hub
@@ -181,8 +195,9 @@ type turn struct {
 	handoff  bool
 	err      error
 
-	inbound  *storage.Message // the person's words, written at the end of the turn
-	ticketID *int64           // the ticket this turn opened, if any
+	inbound  *storage.Message        // the person's words, written at the end of the turn
+	ticketID *int64                  // the ticket this turn opened, if any
+	after    []func(context.Context) // run once the turn has committed
 }
 
 // finishTurn writes what the turn kept for its end: the inbound transcript
@@ -331,15 +346,24 @@ func (b *Bot) failed(ctx context.Context, updateID int64, err error) {
 	}
 }
 
+// committed does what a turn left for after its commit: send its messages,
+// wake the relay, acknowledge claims.
+func (b *Bot) committed(t *turn) {
+	b.sender.Deliver(t.out...)
+	if t.handoff {
+		b.kick()
+	}
+	for _, fn := range t.after {
+		fn(context.Background())
+	}
+}
+
 // afterTurn sends what a committed turn queued and wakes the relay.
 func (b *Bot) afterTurn(t *turn, start time.Time) {
 	if t == nil {
 		return
 	}
-	b.sender.Deliver(t.out...)
-	if t.handoff {
-		b.kick()
-	}
+	b.committed(t)
 	b.m.updates.Inc()
 	b.m.processSeconds.Observe(time.Since(start).Seconds())
 }

@@ -84,6 +84,7 @@ type Sender struct {
 	held       map[int64]bool // row ids in memory, leased by us
 	globalNext time.Time
 	wake       chan struct{}
+	soon       chan struct{} // asks the sweeper to look for new unleased rows
 	work       chan job
 	marks      chan storage.Sent
 	metrics    *metrics
@@ -119,7 +120,7 @@ func newSender(store *storage.Store, tr transport, cfg SenderConfig, m *metrics)
 	return &Sender{
 		store: store, tr: tr, cfg: cfg, log: cfg.Logger.With("component", "sender"),
 		chats: map[int64]*chatQueue{}, held: map[int64]bool{},
-		wake: make(chan struct{}, 1), work: make(chan job), marks: make(chan storage.Sent, 1024),
+		wake: make(chan struct{}, 1), soon: make(chan struct{}, 1), work: make(chan job), marks: make(chan storage.Sent, 1024),
 		metrics: m,
 	}
 }
@@ -383,6 +384,15 @@ func (s *Sender) marker(ctx context.Context) {
 	}
 }
 
+// sweepSoon asks the sweeper to look for rows queued by other transactions
+// (cards) shortly, once they have committed.
+func (s *Sender) sweepSoon() {
+	select {
+	case s.soon <- struct{}{}:
+	default:
+	}
+}
+
 // sweeper renews the leases of rows held in memory and takes rows whose
 // lease lapsed (a sender that died, a message due again).
 func (s *Sender) sweeper(ctx context.Context) {
@@ -397,6 +407,14 @@ func (s *Sender) sweeper(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-s.soon:
+			// Give the caller's transaction a moment to commit, and let
+			// several requests share one look.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
 		}
 	}
 }

@@ -254,6 +254,7 @@ func (b *Bot) onClaim(ctx context.Context, t *turn) error {
 		return b.answerButton(ctx, t, cq, T(lang, "staff.claim.already", tk.Code))
 	}
 	b.log.InfoContext(ctx, "ticket claimed", "ticket", tk.Code, "staff_id", s.ID)
+	b.acknowledge(t, tk, s)
 	pressed := cq.Message.Message
 	line := T(b.staffLang(), "card.claimedby", s.Name, b.clock(t))
 	if err := b.editCards(ctx, t, tk, line, pressed); err != nil {

@@ -119,7 +119,7 @@ func (h *Hub) postCard(ctx context.Context, queue string, m redis.XMessage) erro
 				return err
 			}
 		}
-		if err := h.n.PostCard(ctx, t, repost); err != nil {
+		if err := h.n.PostCard(ctx, tx, t, repost); err != nil {
 			return err
 		}
 		h.log.InfoContext(ctx, "card posted", "ticket", t.Code, "entry_id", e.ID, "repost", repost)

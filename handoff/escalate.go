@@ -58,7 +58,7 @@ func (h *Hub) escalateOnce(ctx context.Context) error {
 			h.log.ErrorContext(ctx, "unclaimed ticket not escalated", "ticket", t.Code, "err", err)
 			continue
 		}
-		if err := h.n.PostCard(ctx, t, true); err != nil {
+		if err := h.store.InTx(ctx, func(tx *storage.Tx) error { return h.n.PostCard(ctx, tx, t, true) }); err != nil {
 			h.log.WarnContext(ctx, "card not reposted", "ticket", t.Code, "err", err)
 		}
 		h.log.InfoContext(ctx, "unclaimed ticket escalated", "ticket", t.Code, "urgent", t.Urgent)

@@ -39,7 +39,7 @@ func newNotes() *notes {
 	return &notes{cards: map[int64]int{}, reposts: map[int64]int{}, escalated: map[string]int{}}
 }
 
-func (n *notes) PostCard(_ context.Context, t storage.Ticket, repost bool) error {
+func (n *notes) PostCard(_ context.Context, _ *storage.Tx, t storage.Ticket, repost bool) error {
 	if n.failCards.Load() {
 		return fmt.Errorf("telegram away")
 	}

@@ -59,10 +59,12 @@ func (c Config) withDefaults() Config {
 // messages; the Hub calls it. A returned error means "not done": the Hub
 // tries again later.
 type Notifier interface {
-	// PostCard posts a card with a Claim button in the staff group. repost
-	// is true after an escalation and when a ticket comes back to a queue
-	// (released or transferred) after its first card.
-	PostCard(ctx context.Context, t storage.Ticket, repost bool) error
+	// PostCard queues, in tx, a card with a Claim button for the staff
+	// group; it is sent once tx commits, so the card and the record that it
+	// was posted commit together. repost is true after an escalation and
+	// when a ticket comes back to a queue (released or transferred) after
+	// its first card.
+	PostCard(ctx context.Context, tx *storage.Tx, t storage.Ticket, repost bool) error
 	// Escalate alerts the supervisors; reason is "unclaimed", "overdue" or
 	// "poison".
 	Escalate(ctx context.Context, t storage.Ticket, reason string) error

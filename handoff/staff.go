@@ -62,6 +62,13 @@ func (h *Hub) Claim(ctx context.Context, ticketID int64, s storage.Staff) (stora
 	return t, nil
 }
 
+// Acknowledge acknowledges a claimed ticket's entries in Redis for s, as
+// Claim does, when the claim itself was made in another transaction (the
+// bot claims inside the update's transaction and calls this after commit).
+func (h *Hub) Acknowledge(ctx context.Context, t storage.Ticket, s storage.Staff) {
+	h.ackTicket(ctx, t, s)
+}
+
 // ackTicket acknowledges the ticket's entries in the "staff" group, so they
 // do not linger as pending. Best effort: an entry left behind is skipped
 // when read, because Postgres says the ticket is taken.

@@ -30,7 +30,7 @@ type Server struct {
 	calls     []Call
 	sent      []Message           // calls that delivered a message, in order
 	sentBy    map[int64][]Message // the same, per chat
-	changed   chan struct{} // closed and replaced on every recorded call
+	changed   chan struct{}       // closed and replaced on every recorded call
 	nextMsgID map[int64]int
 	fails     []failure
 	delays    map[string]time.Duration

@@ -50,6 +50,7 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 	messages := fs.Int("messages", 3000, "messages in all")
 	rate := fs.Float64("rate", 0, "target messages per second in all (0: as fast as the pipeline goes)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	burst := fs.Int("burst", 0, "instead: queue this many replies at once and send them at Telegram's limits (a Bot API that answers 429 past them)")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
@@ -67,7 +68,7 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 	}
 	defer drop(context.WithoutCancel(ctx))
 	cfg.DatabaseURL = dbURL
-	cfg.SendLimits = false // capacity, not Telegram's pacing (DESIGN.md)
+	cfg.SendLimits = *burst > 0 // capacity runs without Telegram's pacing (DESIGN.md); the burst measures it
 	cfg.StaffChatID = -1000000000001
 
 	fake := tgfake.New(tgfake.DefaultToken)
@@ -78,6 +79,9 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 	}
 	defer a.close()
 	defer cleanRedis(context.WithoutCancel(ctx), a, tag+":")
+	if *burst > 0 {
+		return benchBurst(ctx, a, fake, *burst, out, stderr)
+	}
 	const secret = "bench-secret"
 	hook := httptest.NewServer(a.bot.WebhookHandler(secret))
 	defer hook.Close()
@@ -169,6 +173,56 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 	}
 	fmt.Fprintf(out, "msgs_per_s=%.1f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f n=%d errors=%d\n",
 		float64(len(lat))/elapsed.Seconds(), q(0.50), q(0.95), q(0.99), len(lat), errs.Load())
+	return nil
+}
+
+// benchBurst queues n replies to n/2 owners (one in ten urgent) in one go and
+// sends them through a Bot API that enforces Telegram's limits, reporting
+// how long it took, whether anything was refused and whether urgent replies
+// went first.
+func benchBurst(ctx context.Context, a *app, fake *tgfake.Server, n int, out, stderr io.Writer) error {
+	fake.SetLimits(tgfake.LimitsEnforce)
+	runCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { a.run(runCtx) })
+	defer func() { stop(); wg.Wait() }()
+	chats := max(n/2, 1)
+	urgent := 0
+	start := time.Now()
+	for i := range n {
+		u := i%10 == 9
+		if u {
+			urgent++
+		}
+		text := "您好,您的报修已登记,师傅今天下午上门。"
+		if u {
+			text = "🚨 紧急工单已登记,值班同事正在赶来。"
+		}
+		if err := a.bot.Notify(ctx, int64(200000+i%chats), text, u); err != nil {
+			return err
+		}
+	}
+	queued := time.Since(start)
+	fmt.Fprintf(stderr, "bench: %d replies queued in %s; sending at Telegram's limits (about %.0f s)\n", n, queued.Round(time.Millisecond), float64(n)/30)
+	sent, err := fake.WaitSent(ctx, 0, n)
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	lastUrgent := -1 // position of the last urgent reply sent
+	for i, m := range sent {
+		if strings.HasPrefix(m.Text, "🚨") {
+			lastUrgent = i
+		}
+	}
+	throttled := 0
+	for _, c := range fake.Calls() {
+		if c.Status == http.StatusTooManyRequests {
+			throttled++
+		}
+	}
+	fmt.Fprintf(out, "burst_n=%d seconds=%.1f msgs_per_s=%.1f throttled=%d violations=%d urgent_sent_by=%d urgent=%d\n",
+		n, elapsed.Seconds(), float64(n)/elapsed.Seconds(), throttled, fake.Violations(), lastUrgent+1, urgent)
 	return nil
 }
 
