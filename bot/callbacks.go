@@ -20,6 +20,9 @@ import (
 const (
 	callbackEvery = 5 * time.Second // how often RunCallbacks looks for work
 	tickBatch     = 200             // jobs one tick handles at most
+	// commentWait is how long after a score the owner's next message is
+	// taken as their comment; later words are requests or follow-ups.
+	commentWait = time.Hour
 )
 
 func (b *Bot) callbackDelay(urgent bool) time.Duration {
@@ -287,7 +290,7 @@ func (b *Bot) onScore(ctx context.Context, t *turn) error {
 		return err
 	}
 	s := int16(score)
-	c.Score, c.Status, c.DueAt, c.FinishedAt = &s, storage.CallbackScored, t.now.Add(b.reminderInterval()), nil
+	c.Score, c.Status, c.DueAt, c.FinishedAt = &s, storage.CallbackScored, t.now.Add(commentWait), nil
 	if err := t.tx.SetSatisfaction(ctx, tk.ID, &s, "", t.now); err != nil {
 		return err
 	}

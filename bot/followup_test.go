@@ -1004,3 +1004,27 @@ func TestPressedButtonsAreSettled(t *testing.T) {
 		t.Fatalf("the Solved / Not yet message was not edited: %v", err)
 	}
 }
+
+func TestCommentWaitEnds(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 13401
+	tk := f.confirmed(t, chat)
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	c := f.callback(t, tk.ID)
+	f.press(t, chat, fmt.Sprintf("cb:%d:4", c.ID))
+	f.reply(t, chat, 4)
+	f.waitProcessed(t)
+	f.clock.Add(2 * time.Hour)
+	f.tick(t)
+	if c := f.callback(t, tk.ID); c.Status != storage.CallbackDone {
+		t.Fatalf("callback %s two hours after the score, want done", c.Status)
+	}
+	f.say(t, chat, "您好")
+	f.reply(t, chat, 5)
+	f.waitProcessed(t)
+	if got := f.ticket(t, tk.ID); got.SatisfactionNote != "" {
+		t.Errorf("a later message became the comment: %q", got.SatisfactionNote)
+	}
+}
