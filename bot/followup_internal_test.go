@@ -109,3 +109,18 @@ func TestSlotHeuristics(t *testing.T) {
 		}
 	}
 }
+
+func TestWhatSummary(t *testing.T) {
+	cases := []struct {
+		intent, text, answer, want string
+	}{
+		{"repair", "坏了\n客厅的灯", "客厅的灯", "客厅的灯坏了"},
+		{"repair", "it's broken\nthe kitchen tap", "the kitchen tap", "the kitchen tap: it's broken"},
+		{"complaint", "我要投诉\n保安态度很差", "保安态度很差", "保安态度很差"},
+	}
+	for _, c := range cases {
+		if got := whatSummary(&draft{Intent: c.intent, Text: c.text}, c.answer); got != c.want {
+			t.Errorf("whatSummary(%q, %q) = %q, want %q", c.text, c.answer, got, c.want)
+		}
+	}
+}

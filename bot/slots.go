@@ -209,9 +209,25 @@ func (b *Bot) answerSlot(ctx context.Context, t *turn, o *owner, text string) er
 				d.Category = string(r.Category)
 			}
 		}
-		d.Summary = truncateRunes(strings.ReplaceAll(d.Text, "\n", " "), 60)
+		d.Summary = truncateRunes(whatSummary(d, text), 60)
 	}
 	return b.act(ctx, t, o, d)
+}
+
+// whatSummary is the one-line summary once the owner said what it is
+// about: "客厅的灯" + "坏了" reads "客厅的灯坏了"; for a complaint the answer
+// is the story.
+func whatSummary(d *draft, answer string) string {
+	answer = strings.TrimSpace(answer)
+	if d.Intent != string(intents.Repair) {
+		return answer
+	}
+	first, _, _ := strings.Cut(d.Text, "\n")
+	first = strings.TrimSpace(first)
+	if isLatinWord(answer) || isLatinWord(first) {
+		return answer + ": " + first
+	}
+	return strings.TrimRight(answer, "。,,.!! ") + first
 }
 
 // offerExtras turns the repair's confirmation into the optional offer of a
