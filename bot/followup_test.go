@@ -1028,3 +1028,21 @@ func TestCommentWaitEnds(t *testing.T) {
 		t.Errorf("a later message became the comment: %q", got.SatisfactionNote)
 	}
 }
+
+func TestUrgentTicketCallbackSooner(t *testing.T) {
+	t.Parallel()
+	f := followSetup(t)
+	const chat = 13501
+	f.say(t, chat, "家里水管爆了,水漫到客厅了!")
+	tk, err := f.store.TicketByCode(f.ctx, codeRe.FindString(f.reply(t, chat, 1).Text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.resolve(t, tk, nil)
+	f.press(t, chat, fmt.Sprintf("ok:%d", tk.ID))
+	f.reply(t, chat, 2)
+	f.waitProcessed(t)
+	if c := f.callback(t, tk.ID); !c.DueAt.Equal(f.clock.Now().Add(30 * time.Minute)) {
+		t.Errorf("urgent callback due %s, want 30 minutes after confirmation", c.DueAt.Sub(f.clock.Now()))
+	}
+}
