@@ -411,3 +411,51 @@ func TestMyTicketsShowsOnlyOwnTickets(t *testing.T) {
 		t.Errorf("alice's /mytickets lacks %s: %q", code, got)
 	}
 }
+
+// TestUnclaimedUrgentTicketEscalates moves the clock past the urgent claim
+// timeout: the supervisor is alerted privately and the card is posted again.
+func TestUnclaimedUrgentTicketEscalates(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	sup, err := e.store.AddStaff(e.ctx, 90001, "王主管", storage.RoleSupervisor, "zh-Hans")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const chat = 8101
+	e.bot.SubmitRaw(e.ctx, tgfake.Marshal(tgfake.TextUpdate(1, chat, "zh-hans", "家里水管爆了,水漫到客厅了!")))
+	code := codeRe.FindString(e.waitReplies(t, chat, 1)[0].Text)
+	if _, err := e.fake.WaitSent(e.ctx, staffChat, 1); err != nil {
+		t.Fatal(err)
+	}
+	later := handoff.New(e.rdb, e.store, e.bot, handoff.Config{Prefix: e.prefix, ClaimTimeoutUrgent: 5 * time.Minute,
+		Now: func() time.Time { return time.Now().Add(6 * time.Minute) }})
+	// A cycle skips rows another process holds at that moment (the running
+	// hub), so run cycles until one has escalated.
+	deadline := time.Now().Add(10 * time.Second)
+	for e.count(t, `SELECT count(*) FROM ticket_events WHERE kind = 'escalated'`) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("never escalated")
+		}
+		if err := later.EscalateOnce(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alert := e.waitReplies(t, sup.TelegramID, 1)[0]
+	if !strings.Contains(alert.Text, code) || !strings.Contains(alert.Text, "升级") {
+		t.Errorf("supervisor alert %q", alert.Text)
+	}
+	cards := e.waitReplies(t, staffChat, 2)
+	if !strings.Contains(cards[1].Text, code) {
+		t.Errorf("reposted card %q", cards[1].Text)
+	}
+	if n := e.count(t, `SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.code = $1 AND e.kind = 'escalated'`, code); n != 1 {
+		t.Errorf("%d escalated events, want 1", n)
+	}
+	// A second cycle at the same moment alerts nobody again.
+	if err := later.EscalateOnce(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM outgoing WHERE chat_id = $1`, sup.TelegramID); n != 1 {
+		t.Errorf("supervisor alerted %d times, want 1", n)
+	}
+}

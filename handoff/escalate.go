@@ -11,20 +11,21 @@ const escalateBatch = 100
 
 func (h *Hub) escalateLoop(ctx context.Context) {
 	every(ctx, h.cfg.RelayInterval, nil, func(ctx context.Context) {
-		if err := h.escalateOnce(ctx); err != nil && ctx.Err() == nil {
+		if err := h.EscalateOnce(ctx); err != nil && ctx.Err() == nil {
 			h.log.WarnContext(ctx, "escalation cycle failed", "err", err)
 		}
 	})
 }
 
-// escalateOnce alerts the supervisors about tickets unclaimed past their
+// EscalateOnce runs one escalation cycle (Run does this every
+// RelayInterval): it alerts the supervisors about tickets unclaimed past their
 // claim deadline (and reposts their card), once per claim timeout while
 // they stay unclaimed, and about claimed tickets past their SLA, once.
 //
 // The tickets are locked with SKIP LOCKED and marked in one transaction
 // before anyone is told, so two processes never alert twice; the bot is
 // told after the commit, so it may write to the ticket freely.
-func (h *Hub) escalateOnce(ctx context.Context) error {
+func (h *Hub) EscalateOnce(ctx context.Context) error {
 	now := h.cfg.Now()
 	var unclaimed, overdue []storage.Ticket
 	err := h.store.InTx(ctx, func(tx *storage.Tx) error {

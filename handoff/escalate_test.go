@@ -24,7 +24,7 @@ func TestEscalationsFollowTheClock(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, h := range []*Hub{b.hub, second} {
 			wg.Go(func() {
-				if err := h.escalateOnce(b.ctx); err != nil {
+				if err := h.EscalateOnce(b.ctx); err != nil {
 					t.Error(err)
 				}
 			})

@@ -46,6 +46,8 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Parallel()
 			fake := tgfake.New(tgfake.DefaultToken)
 			t.Cleanup(fake.Close)
+			// An optional method failing never stops the start.
+			fake.FailNext("setMyCommands", 1, http.StatusNotFound, 0)
 			addr := freeAddr(t)
 			vars := map[string]string{
 				"DATABASE_URL":       storagetest.NewSchema(t),
