@@ -107,7 +107,11 @@ func (b *Bot) onStatus(ctx context.Context, t *turn) error {
 	} else if tk.Status == storage.StatusOpen {
 		msg += "\n" + T(o.Lang, "status.waiting")
 	}
-	return b.send(ctx, t, o.ChatID, Out{Text: msg}, false)
+	history, err := b.statusHistory(ctx, t, o.Lang, tk)
+	if err != nil {
+		return err
+	}
+	return b.send(ctx, t, o.ChatID, Out{Text: msg + history}, false)
 }
 
 func (b *Bot) onCancel(ctx context.Context, t *turn) error {

@@ -9,4 +9,14 @@
 // outgoing) commit together with the mark that the update was handled, so a
 // crash or a retry never half-applies an update. bot writes no SQL and no
 // Redis commands of its own; it calls storage and handoff.
+//
+// After a ticket opens, the owner's later messages are matched to it
+// (followup.go): clear follow-ups and photos go on the ticket's transcript
+// and to the assignee, new requests open new tickets, and what is unclear
+// is asked about with buttons. Before a ticket opens the engine asks only
+// for what is missing (slots.go). Solved / Not yet close or reopen a
+// resolved ticket; RunCallbacks then runs the satisfaction callbacks (回访)
+// as durable jobs in Postgres, outside quiet hours, and closes tickets left
+// unconfirmed (callbacks.go, quiet.go). ReportText renders the monthly
+// figures (report.go).
 package bot

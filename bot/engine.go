@@ -48,6 +48,15 @@ type Config struct {
 	ClaimTimeoutNormal time.Duration
 	DialogueTimeout    time.Duration // an unanswered question expires after this
 
+	// Satisfaction callbacks (回访) and auto-close; zero values take the
+	// DESIGN.md defaults.
+	CallbackDelay            time.Duration // confirmed solved → callback after this long (2h)
+	CallbackDelayUrgent      time.Duration // the same for urgent tickets (30m)
+	CallbackReminderInterval time.Duration // between reminders of an unanswered callback (24h)
+	CallbackMaxReminders     int           // reminders before no_response (0: 2; negative: none)
+	AutoCloseAfter           time.Duration // resolved and unconfirmed this long → closed (72h)
+	QuietStart, QuietEnd     time.Duration // quiet hours since midnight, estate time; equal: none
+
 	Sender   SenderConfig
 	Workers  int // update-processing workers (each chat stays on one)
 	Logger   *slog.Logger
@@ -435,6 +444,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	wg.Go(func() { b.sender.Run(ctx) })
 	wg.Go(func() { b.sweepInbox(ctx) })
 	wg.Go(func() { b.expireDialogues(ctx) })
+	wg.Go(func() { b.RunCallbacks(ctx) })
 	wg.Wait()
 	return nil
 }

@@ -21,6 +21,9 @@ const (
 	stateIdle          = "idle"
 	stateAwaitLocation = "await_location"
 	stateAwaitKind     = "await_kind"
+	stateAwaitSlot     = "await_slot"   // a what / who / when question before a ticket opens
+	stateAwaitTicket   = "await_ticket" // which ticket a message is about
+	stateAwaitExtras   = "await_extras" // optional photo or visit time after a repair opened
 )
 
 // dialogue is conversations.data: what the engine remembers between turns.
@@ -28,19 +31,23 @@ type dialogue struct {
 	Draft  *draft    `json:"draft,omitempty"`
 	Photos []string  `json:"photos,omitempty"` // photos sent before the ticket exists
 	Since  time.Time `json:"since,omitempty"`  // first transcript line of this request
+
+	Pending *pending `json:"pending,omitempty"` // a message waiting for "which ticket?"
+	Extras  int64    `json:"extras,omitempty"`  // the repair offered a photo / visit time
 }
 
 // draft is a request being clarified before it becomes a ticket.
 type draft struct {
-	Text       string  `json:"text"`
-	Intent     string  `json:"intent"`
-	Category   string  `json:"category"`
-	Urgent     bool    `json:"urgent"`
-	Unit       string  `json:"unit,omitempty"`
-	Area       string  `json:"area,omitempty"`
-	Summary    string  `json:"summary"`
-	Model      string  `json:"model"`
-	Confidence float64 `json:"confidence"`
+	Text       string   `json:"text"`
+	Intent     string   `json:"intent"`
+	Category   string   `json:"category"`
+	Urgent     bool     `json:"urgent"`
+	Unit       string   `json:"unit,omitempty"`
+	Area       string   `json:"area,omitempty"`
+	Summary    string   `json:"summary"`
+	Model      string   `json:"model"`
+	Confidence float64  `json:"confidence"`
+	Asked      []string `json:"asked,omitempty"` // slots asked about, in order
 }
 
 func fromResult(text string, r intents.Result) *draft {
@@ -180,6 +187,16 @@ func (b *Bot) onOwnerMessage(ctx context.Context, t *turn) error {
 	if photo != "" {
 		o.dlg.Photos = append(o.dlg.Photos, photo)
 	}
+	if o.conv.State == stateAwaitExtras && (photo != "" || text != "") && !strings.HasPrefix(text, "/") {
+		if handled, err := b.answerExtras(ctx, t, o, text, photo); handled || err != nil {
+			return err
+		}
+	}
+	if text == "" && photo != "" && o.conv.State == stateIdle {
+		if handled, err := b.followUp(ctx, t, o, text, photo); handled || err != nil {
+			return err
+		}
+	}
 	switch {
 	case text == "" && photo != "":
 		if err := b.saveDialogue(ctx, t, o, o.conv.State); err != nil {
@@ -193,8 +210,20 @@ func (b *Bot) onOwnerMessage(ctx context.Context, t *turn) error {
 	case strings.HasPrefix(text, "/"):
 		return b.say(ctx, t, o, "unknown.command")
 	}
-	if o.conv.State == stateAwaitLocation && o.dlg.Draft != nil {
+	switch {
+	case o.conv.State == stateAwaitLocation && o.dlg.Draft != nil:
 		return b.answerLocation(ctx, t, o, text)
+	case o.conv.State == stateAwaitSlot && o.dlg.Draft != nil:
+		return b.answerSlot(ctx, t, o, text)
+	case o.conv.State == stateAwaitTicket && o.dlg.Pending != nil:
+		// A new message instead of a button: the question lapses and the
+		// pending message stays where it is (unfiled).
+		if err := b.reset(ctx, t, o); err != nil {
+			return err
+		}
+		if isWord(text, cancelWords) || isWord(text, skipWords) {
+			return b.say(ctx, t, o, "extras.skipped")
+		}
 	}
 	if handled, err := b.followUp(ctx, t, o, text, photo); handled || err != nil {
 		return err
@@ -278,17 +307,9 @@ func (b *Bot) act(ctx context.Context, t *turn, o *owner, d *draft) error {
 			return b.say(ctx, t, o, "thanks.reply")
 		}
 		return b.say(ctx, t, o, "other.reply")
-	case intents.Repair:
-		if !d.Urgent && d.Unit == "" && d.Area == "" {
-			o.dlg.Draft = d
-			if err := b.saveDialogue(ctx, t, o, stateAwaitLocation); err != nil {
-				return err
-			}
-			var buttons [][]Button
-			if o.Unit != "" {
-				buttons = [][]Button{{{Text: T(o.Lang, "ask.location.same", o.Unit), Data: "loc:same"}}}
-			}
-			return b.send(ctx, t, o.ChatID, Out{Text: T(o.Lang, "ask.location", d.Summary), Buttons: buttons}, false)
+	case intents.Repair, intents.Complaint:
+		if slot := nextSlot(d); slot != "" {
+			return b.askSlot(ctx, t, o, d, slot)
 		}
 	case intents.Inquiry:
 		if b.cfg.Answers != nil {
@@ -345,14 +366,16 @@ func (b *Bot) answerLocation(ctx context.Context, t *turn, o *owner, text string
 		}
 		return b.say(ctx, t, o, "flow.cancelled")
 	case isWord(text, skipWords):
-		return b.openTicket(ctx, t, o, d)
+		return b.act(ctx, t, o, d)
 	}
 	r, err := b.cfg.Understand.Understand(ctx, text)
 	if err != nil {
 		return fmt.Errorf("understand location: %w", err)
 	}
-	if r.Location.Empty() && r.Urgent {
-		// Not an answer but an emergency: act on everything said so far.
+	// A message that is itself an emergency is not an answer to the
+	// question: act on everything said so far. "5号楼302" is an answer,
+	// whatever the model thinks of it.
+	if r.Urgent && substantive(text, r.Location) {
 		return b.understandAndAct(ctx, t, o, d.Text+"\n"+text)
 	}
 	d.Unit, d.Area = r.Location.Unit, r.Location.Area
@@ -360,7 +383,7 @@ func (b *Bot) answerLocation(ctx context.Context, t *turn, o *owner, text string
 		d.Area = truncateRunes(text, 80) // the owner's own words are the location
 	}
 	d.Text = d.Text + "\n" + text
-	return b.openTicket(ctx, t, o, d)
+	return b.act(ctx, t, o, d)
 }
 
 func truncateRunes(s string, n int) string {
@@ -443,7 +466,13 @@ func (b *Bot) openTicket(ctx context.Context, t *turn, o *owner, d *draft) error
 	if utf8.RuneCountInString(d.Text) > maxUnderstandRunes {
 		msg += "\n\n" + T(o.Lang, "toolong")
 	}
-	return b.sendFor(ctx, t, o.ChatID, Out{Text: msg}, tk.Urgent, &tk.ID, "")
+	out := Out{Text: msg}
+	if kind == storage.KindRepair && !tk.Urgent {
+		if err := b.offerExtras(ctx, t, o, tk, &out); err != nil {
+			return err
+		}
+	}
+	return b.sendFor(ctx, t, o.ChatID, out, tk.Urgent, &tk.ID, "")
 }
 
 // onKindChosen handles the owner's choice among repair, complaint, inquiry
@@ -537,9 +566,13 @@ func (b *Bot) ExpireDialogues(ctx context.Context) error {
 			if err != nil || cur.State == stateIdle || cur.ExpiresAt == nil || cur.ExpiresAt.After(t.now) {
 				return err
 			}
+			was := cur.State
 			cur.State, cur.Data, cur.ExpiresAt, cur.UpdatedAt = stateIdle, json.RawMessage("{}"), nil, t.now
 			if err := t.tx.SaveConversation(ctx, cur); err != nil {
 				return err
+			}
+			if was == stateAwaitExtras {
+				return nil // the ticket is open; the optional offer just lapses
 			}
 			lang, err := t.tx.ChatLang(ctx, c.ChatID)
 			if err != nil {
