@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"concierge/bot/tgfake"
 	"concierge/handoff"
 	"concierge/intents"
+	"concierge/intents/knowledge"
 	"concierge/storage"
 	"concierge/storage/storagetest"
 )
@@ -458,4 +460,61 @@ func TestUnclaimedUrgentTicketEscalates(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM outgoing WHERE chat_id = $1`, sup.TelegramID); n != 1 {
 		t.Errorf("supervisor alerted %d times, want 1", n)
 	}
+}
+
+// kb answers from the estate's knowledge base, as cmd/concierge wires it.
+type kb struct{ base *knowledge.Base }
+
+func (k kb) Answer(_ context.Context, q, lang string) (string, bool) {
+	m, ok := k.base.Lookup(q, lang)
+	if !ok {
+		return "", false
+	}
+	return m.Entry.Answer(lang), true
+}
+
+func withKnowledge(t *testing.T) option {
+	base, err := knowledge.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(c *bot.Config) { c.Answers = kb{base} }
+}
+
+// TestInquiryAnsweredThenHandedToStaff: the knowledge base answers and the
+// inquiry is recorded as answered; "that didn't answer it" hands it to staff
+// with the 24-hour promise.
+func TestInquiryAnsweredThenHandedToStaff(t *testing.T) {
+	t.Parallel()
+	e := setup(t, withKnowledge(t))
+	const chat = 8201
+	e.bot.SubmitRaw(e.ctx, tgfake.Marshal(tgfake.TextUpdate(1, chat, "zh-hans", "装修要办什么手续?")))
+	answer := e.waitReplies(t, chat, 1)[0]
+	if !strings.Contains(answer.Text, "装修") || !strings.Contains(string(answer.ReplyMarkup), "hum:") {
+		t.Fatalf("answer %q %s", answer.Text, answer.ReplyMarkup)
+	}
+	code := codeRe.FindString(answer.Text)
+	tk, err := e.store.TicketByCode(e.ctx, code)
+	if err != nil || !tk.Answered || tk.Status != storage.StatusClosed {
+		t.Fatalf("answered inquiry %+v %v", tk, err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM outbox WHERE ticket_id = $1`, tk.ID); n != 0 {
+		t.Errorf("answered inquiry handed off %d times", n)
+	}
+	press := tgfake.CallbackUpdate(2, chat, "zh-hans", answer.MessageID, fmt.Sprintf("hum:%d", tk.ID))
+	e.bot.SubmitRaw(e.ctx, tgfake.Marshal(press))
+	e.bot.SubmitRaw(e.ctx, tgfake.Marshal(tgfake.CallbackUpdate(3, chat, "zh-hans", answer.MessageID, fmt.Sprintf("hum:%d", tk.ID))))
+	promise := e.waitReplies(t, chat, 2)[1]
+	if !strings.Contains(promise.Text, "24") || !strings.Contains(promise.Text, code) {
+		t.Errorf("promise %q", promise.Text)
+	}
+	e.waitProcessed(t)
+	tk, _ = e.store.TicketByCode(e.ctx, code)
+	if tk.Status != storage.StatusOpen || tk.Answered {
+		t.Errorf("after asking for staff: %s answered=%v", tk.Status, tk.Answered)
+	}
+	if n := e.count(t, `SELECT count(*) FROM outbox WHERE ticket_id = $1`, tk.ID); n != 1 {
+		t.Errorf("%d handoffs after pressing twice, want 1", n)
+	}
+	e.waitStream(t, e.prefix+"handoff:inquiry", code)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"concierge/storage"
@@ -169,4 +170,37 @@ func (b *Bot) answerInquiry(ctx context.Context, t *turn, o *owner, d *draft, an
 	}
 	buttons := [][]Button{{{Text: T(o.Lang, "kb.human"), Data: fmt.Sprintf("hum:%d", tk.ID)}}}
 	return b.sendFor(ctx, t, o.ChatID, Out{Text: answer + "\n\n" + T(o.Lang, "kb.footer", tk.Code), Buttons: buttons}, false, &tk.ID, "")
+}
+
+// onHuman takes "that didn't answer it": the inquiry the knowledge base
+// answered goes to staff, with the usual 24-hour promise.
+func (b *Bot) onHuman(ctx context.Context, t *turn) error {
+	cq := t.upd.CallbackQuery
+	o, err := b.loadOwnerFromCallback(ctx, t)
+	if err != nil || o == nil {
+		return err
+	}
+	if err := b.answerButton(ctx, t, cq, ""); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(cq.Data, "hum:"), 10, 64)
+	if err != nil {
+		return nil // not our button
+	}
+	tk, ok, err := t.tx.HandOffAnswered(ctx, id, o.ID, t.now, b.cfg.ClaimTimeoutNormal, slaFor(storage.KindInquiry, false))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return nil // pressed twice, or not this owner's: nothing to do
+	}
+	t.handoff = true
+	if m := cq.Message.Message; m != nil {
+		// The button has done its work.
+		if err := b.send(ctx, t, o.ChatID, Out{Kind: "edit", MessageID: int64(m.ID), Text: m.Text}, false); err != nil {
+			return err
+		}
+	}
+	due := tk.SLADueAt.In(b.cfg.Location).Format("01-02 15:04")
+	return b.sendFor(ctx, t, o.ChatID, Out{Text: T(o.Lang, "ticket.inquiry", tk.Code, tk.Summary, due, tk.Code)}, false, &tk.ID, "")
 }

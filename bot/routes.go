@@ -33,6 +33,7 @@ func (b *Bot) routes() {
 	}
 	on(callbackPrefix("k:"), b.step(b.onKindChosen))
 	on(callbackPrefix("loc:"), b.step(b.onSameLocation))
+	on(callbackPrefix("hum:"), b.step(b.onHuman))
 }
 
 // command returns the command a message starts with ("/status"), without a

@@ -126,7 +126,7 @@ func newSender(store *storage.Store, tr transport, cfg SenderConfig, m *metrics)
 }
 
 // Deliver queues stored rows for sending now. Rows must be leased to this
-// process (EnqueueOutgoing with a lease) and committed.
+// process (FinishTurn leases them) and committed.
 func (s *Sender) Deliver(rows ...storage.Outgoing) {
 	if len(rows) == 0 {
 		return

@@ -35,7 +35,7 @@ var _ Handoffs = (*handoff.Hub)(nil)
 // staffOnly are the commands only staff may use; anyone else is refused.
 var staffOnly = map[string]bool{
 	"/next": true, "/mine": true, "/queue": true, "/ticket": true, "/note": true, "/transfer": true,
-	"/release": true, "/resolve": true, "/progress": true, "/reply": true,
+	"/release": true, "/resolve": true, "/progress": true, "/reply": true, "/report": true,
 }
 
 // ownerCommands stay with the owner routes even for staff (a staff member
@@ -163,6 +163,8 @@ func (b *Bot) onStaffMessage(ctx context.Context, t *turn) error {
 		return b.onProgress(ctx, t, c, rest)
 	case "/reply":
 		return b.onReplyCommand(ctx, t, c, rest)
+	case "/report":
+		return b.onReport(ctx, t, c, rest)
 	}
 	return b.reply(ctx, t, c, "staff.help")
 }
@@ -424,10 +426,12 @@ var staffTexts = map[string]text{
 		"您好,唔好意思,呢個操作只限已登記的客服同事使用,冇作任何更改。如您係業主,請直接話我知您的問題,我會為您登記。",
 		"Hello, sorry, this is for registered service staff only, so nothing was changed. If you are an owner, just tell me what you need and I will log it for you.",
 	},
+	"staff.report.only":  {"抱歉,月度报表只发给客服主管。如需数据请联系主管。", "唔好意思,月度報表只會發俾客服主管。如需數據請聯絡主管。", "Sorry, the monthly report is for supervisors only. Please ask your supervisor for the figures."},
+	"staff.report.usage": {"请用 /report 查看上月报表,或 /report 2026-10 查看指定月份。", "請用 /report 查看上月報表,或 /report 2026-10 查看指定月份。", "Send /report for last month, or /report 2026-10 for a given month."},
 	"staff.help": {
-		"您好!客服同事可用的命令:\n/next 领取下一张待受理工单(紧急优先)\n/mine 我负责的工单\n/queue 各队列等待情况\n/ticket 工单号 详情、记录和最近对话\n/reply 工单号 内容 回复业主(也可直接回复我转来的业主消息)\n/progress 工单号 内容 更新进度并通知业主\n/note 工单号 内容 内部备注(业主看不到)\n/transfer 工单号 @TelegramID|姓名|报修/投诉/咨询 转交\n/release 工单号 退回队列\n/resolve 工单号 处理结果 办结并请业主确认(投诉请写明 原因: … / 整改: … / 处理意见: …)",
-		"您好!客服同事可用的指令:\n/next 領取下一張待受理工單(緊急優先)\n/mine 我負責的工單\n/queue 各隊列等候情況\n/ticket 工單號 詳情、記錄同最近對話\n/reply 工單號 內容 回覆業主(亦可直接回覆我轉來的業主訊息)\n/progress 工單號 內容 更新進度並通知業主\n/note 工單號 內容 內部備註(業主睇唔到)\n/transfer 工單號 @TelegramID|姓名|報修/投訴/查詢 轉交\n/release 工單號 退回隊列\n/resolve 工單號 處理結果 完成並請業主確認(投訴請寫明 原因: … / 整改: … / 處理意見: …)",
-		"Hello! Commands for staff:\n/next take the next waiting ticket (urgent first)\n/mine your tickets\n/queue what is waiting in each queue\n/ticket CODE details, history and latest messages\n/reply CODE text answer the owner (or simply reply to an owner's message I passed on)\n/progress CODE text update progress and tell the owner\n/note CODE text internal note (never shown to the owner)\n/transfer CODE @telegram_id|name|repair/complaint/inquiry hand it on\n/release CODE give it back to the queue\n/resolve CODE result mark done and ask the owner to confirm (complaints: cause: … / action: … / opinion: …)",
+		"您好!客服同事可用的命令:\n/next 领取下一张待受理工单(紧急优先)\n/mine 我负责的工单\n/queue 各队列等待情况\n/ticket 工单号 详情、记录和最近对话\n/reply 工单号 内容 回复业主(也可直接回复我转来的业主消息)\n/progress 工单号 内容 更新进度并通知业主\n/note 工单号 内容 内部备注(业主看不到)\n/transfer 工单号 @TelegramID|姓名|报修/投诉/咨询 转交\n/release 工单号 退回队列\n/resolve 工单号 处理结果 办结并请业主确认(投诉请写明 原因: … / 整改: … / 处理意见: …)\n/report [年-月] 月度报表(主管)",
+		"您好!客服同事可用的指令:\n/next 領取下一張待受理工單(緊急優先)\n/mine 我負責的工單\n/queue 各隊列等候情況\n/ticket 工單號 詳情、記錄同最近對話\n/reply 工單號 內容 回覆業主(亦可直接回覆我轉來的業主訊息)\n/progress 工單號 內容 更新進度並通知業主\n/note 工單號 內容 內部備註(業主睇唔到)\n/transfer 工單號 @TelegramID|姓名|報修/投訴/查詢 轉交\n/release 工單號 退回隊列\n/resolve 工單號 處理結果 完成並請業主確認(投訴請寫明 原因: … / 整改: … / 處理意見: …)\n/report [年-月] 月度報表(主管)",
+		"Hello! Commands for staff:\n/next take the next waiting ticket (urgent first)\n/mine your tickets\n/queue what is waiting in each queue\n/ticket CODE details, history and latest messages\n/reply CODE text answer the owner (or simply reply to an owner's message I passed on)\n/progress CODE text update progress and tell the owner\n/note CODE text internal note (never shown to the owner)\n/transfer CODE @telegram_id|name|repair/complaint/inquiry hand it on\n/release CODE give it back to the queue\n/resolve CODE result mark done and ask the owner to confirm (complaints: cause: … / action: … / opinion: …)\n/report [YYYY-MM] monthly figures (supervisors)",
 	},
 	"staff.ticket.notfound": {
 		"抱歉,没有找到工单 %s(或您的岗位无权查看)。请核对工单号,或发送 /mine 查看您的工单。",

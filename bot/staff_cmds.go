@@ -486,3 +486,20 @@ func (b *Bot) replyToOwner(ctx context.Context, t *turn, c staffChat, tk storage
 	}
 	return b.reply(ctx, t, c, "staff.reply.done", tk.Code)
 }
+
+// onReport sends the monthly figures (last month, or /report YYYY-MM) to a
+// supervisor.
+func (b *Bot) onReport(ctx context.Context, t *turn, c staffChat, rest string) error {
+	if c.s.Role != storage.RoleSupervisor {
+		return b.reply(ctx, t, c, "staff.report.only")
+	}
+	from, to, err := MonthRange(strings.TrimSpace(rest), t.now, b.cfg.Location)
+	if err != nil {
+		return b.reply(ctx, t, c, "staff.report.usage")
+	}
+	text, err := b.ReportText(ctx, from, to, c.lang)
+	if err != nil {
+		return err
+	}
+	return b.send(ctx, t, c.chatID, Out{Text: text}, false)
+}

@@ -115,3 +115,27 @@ func (q *Queries) EventOfKind(ctx context.Context, ticketID int64, kind string) 
 	json.Unmarshal(e.Raw, &e.Detail)
 	return e, nil
 }
+
+// HandOffAnswered turns an inquiry the knowledge base answered into one for
+// staff (the owner said the answer did not help): open again, with claim
+// and answer deadlines, an event, and the handoff in the outbox. Only the
+// owner's own answered inquiry qualifies; false otherwise.
+func (q *Queries) HandOffAnswered(ctx context.Context, id, ownerID int64, now time.Time, claimDue, sla time.Duration) (Ticket, bool, error) {
+	const upd = `
+		UPDATE tickets SET status = 'open', answered = false, closed_at = NULL,
+			claim_due_at = $4, sla_due_at = $5, updated_at = $3
+		WHERE id = $1 AND owner_id = $2 AND answered AND status = 'closed'
+		RETURNING ` + ticketColumns
+	var t Ticket
+	err := q.db.GetContext(ctx, &t, upd, id, ownerID, now, now.Add(claimDue), now.Add(sla))
+	if mapErr(err) == ErrNotFound {
+		return Ticket{}, false, nil
+	}
+	if err != nil {
+		return Ticket{}, false, fmt.Errorf("hand off answered %d: %w", id, err)
+	}
+	if err := q.EnqueueHandoff(ctx, t, now); err != nil {
+		return Ticket{}, false, err
+	}
+	return t, true, q.AddEvent(ctx, Event{TicketID: id, At: now, Actor: ActorOwner, Kind: "asked_for_staff"})
+}

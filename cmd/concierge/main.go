@@ -24,6 +24,8 @@ usage:
   concierge staff add --telegram-id N --name NAME --role agent|supervisor|technician
   concierge staff list
   concierge staff disable --telegram-id N
+  concierge admin report [--month YYYY-MM] [--lang zh-Hans|zh-Hant|en]
+                                       monthly figures (last month by default)
 
 Configuration comes from environment variables; see README.md.
 `
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		runErr = bench(ctx, cfg, rest, stdout, stderr)
 	case "staff":
 		runErr = staffCmd(ctx, cfg, rest, stdout)
+	case "admin":
+		runErr = adminCmd(ctx, cfg, rest, stdout)
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
 		return 2

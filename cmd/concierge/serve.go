@@ -92,6 +92,9 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, o appOptions) (*a
 		StaffChatID: cfg.StaffChatID, Location: cfg.Location,
 		ClaimTimeoutUrgent: cfg.ClaimTimeoutUrgent, ClaimTimeoutNormal: cfg.ClaimTimeoutNormal,
 		EstateName: kb.EstateName(), Hotline: kb.Hotline(),
+		CallbackDelay: cfg.CallbackDelay, CallbackDelayUrgent: cfg.CallbackDelayUrgent,
+		CallbackReminderInterval: cfg.CallbackReminderInterval, CallbackMaxReminders: maxReminders(cfg.CallbackMaxReminders),
+		AutoCloseAfter: cfg.AutoCloseAfter, QuietStart: cfg.QuietHours.Start, QuietEnd: cfg.QuietHours.End,
 		Sender:  bot.SenderConfig{Limits: cfg.SendLimits},
 		Workers: o.workers, Logger: log, Registry: o.registry,
 	})
@@ -104,6 +107,15 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, o appOptions) (*a
 	})
 	b.SetHub(hub)
 	return &app{store: store, rdb: rdb, bot: b, hub: hub}, nil
+}
+
+// maxReminders maps CALLBACK_MAX_REMINDERS onto bot.Config, where 0 means
+// the default and a negative number none.
+func maxReminders(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 func (a *app) close() {

@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"text/tabwriter"
+	"time"
 
+	"concierge/bot"
 	"concierge/intents"
 	"concierge/storage"
 )
@@ -113,5 +116,40 @@ func staffCmd(ctx context.Context, cfg Config, args []string, out io.Writer) err
 	default:
 		return usageError("usage: concierge staff add|list|disable|enable ...")
 	}
+	return nil
+}
+
+// adminCmd holds the supervisors' tools; today the monthly report.
+func adminCmd(ctx context.Context, cfg Config, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "report" {
+		return usageError("usage: concierge admin report [--month YYYY-MM] [--lang zh-Hans|zh-Hant|en]")
+	}
+	fs := flag.NewFlagSet("admin report", flag.ContinueOnError)
+	month := fs.String("month", "", "the month, YYYY-MM (default: last month)")
+	lang := fs.String("lang", "zh-Hans", "zh-Hans, zh-Hant or en")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageError(err.Error())
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	b, err := bot.New(ctx, bot.Config{Store: s, Location: cfg.Location, Terminal: io.Discard, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return err
+	}
+	from, to, err := bot.MonthRange(*month, time.Now(), cfg.Location)
+	if err != nil {
+		return usageError("--month: want YYYY-MM, e.g. 2026-10")
+	}
+	text, err := b.ReportText(ctx, from, to, *lang)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, text)
 	return nil
 }
