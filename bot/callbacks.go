@@ -194,7 +194,7 @@ func (b *Bot) askOrRemind(ctx context.Context, t *turn, c storage.Callback) erro
 		return err
 	}
 	kind := "callback_asked"
-	msg := T(o.Lang, "callback.ask", b.cfg.EstateName, T(o.Lang, "kindname."+tk.Kind), tk.Code, truncateRunes(tk.Summary, 60))
+	msg := T(o.Lang, "callback.ask", b.estate(o.Lang), T(o.Lang, "kindname."+tk.Kind), tk.Code, truncateRunes(tk.Summary, 60))
 	if c.Status == storage.CallbackAsked {
 		kind = "callback_reminded"
 		msg = T(o.Lang, "callback.remind", tk.Code)

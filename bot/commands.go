@@ -38,7 +38,7 @@ func (b *Bot) onStart(ctx context.Context, t *turn) error {
 			name = "," + first
 		}
 	}
-	return b.say(ctx, t, o, "welcome", name, b.cfg.EstateName, b.cfg.Hotline)
+	return b.say(ctx, t, o, "welcome", name, b.estate(o.Lang), b.cfg.Hotline)
 }
 
 func (b *Bot) onHelp(ctx context.Context, t *turn) error {

@@ -39,8 +39,9 @@ type Config struct {
 	Terminal       io.Writer // where terminal mode prints the bot's messages
 
 	StaffChatID        int64
-	StaffLang          string // language of cards in the staff group
-	EstateName         string
+	StaffLang          string            // language of cards in the staff group
+	EstateName         string            // the estate, as recorded on tickets
+	EstateNames        map[string]string // the estate's name per language, for messages
 	Hotline            string
 	Location           *time.Location
 	Now                func() time.Time
@@ -171,6 +172,14 @@ func (b *Bot) acknowledge(t *turn, tk storage.Ticket, s storage.Staff) {
 			h.Acknowledge(ctx, tk, s)
 		}
 	})
+}
+
+// estate is the estate's name in lang, for messages.
+func (b *Bot) estate(lang string) string {
+	if n := b.cfg.EstateNames[lang]; n != "" {
+		return n
+	}
+	return b.cfg.EstateName
 }
 
 func (b *Bot) kick() {

@@ -57,5 +57,10 @@ func (a *answers) Answer(ctx context.Context, question, lang string) (string, bo
 // EstateName is the estate's name in simplified Chinese, for texts.
 func (a *answers) EstateName() string { return a.kb.Estate("zh-Hans") }
 
+// EstateNames is the estate's name in each language the bot speaks.
+func (a *answers) EstateNames() map[string]string {
+	return map[string]string{"zh-Hans": a.kb.Estate("zh-Hans"), "zh-Hant": a.kb.Estate("zh-Hant"), "en": a.kb.Estate("en")}
+}
+
 // Hotline is the estate's 24-hour service number.
 func (a *answers) Hotline() string { return a.kb.Hotline() }

@@ -91,7 +91,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, o appOptions) (*a
 		TelegramToken: o.token, TelegramAPIURL: o.apiURL, SkipGetMe: o.skipGetMe, Terminal: o.terminal,
 		StaffChatID: cfg.StaffChatID, Location: cfg.Location,
 		ClaimTimeoutUrgent: cfg.ClaimTimeoutUrgent, ClaimTimeoutNormal: cfg.ClaimTimeoutNormal,
-		EstateName: kb.EstateName(), Hotline: kb.Hotline(),
+		EstateName: kb.EstateName(), EstateNames: kb.EstateNames(), Hotline: kb.Hotline(),
 		CallbackDelay: cfg.CallbackDelay, CallbackDelayUrgent: cfg.CallbackDelayUrgent,
 		CallbackReminderInterval: cfg.CallbackReminderInterval, CallbackMaxReminders: maxReminders(cfg.CallbackMaxReminders),
 		AutoCloseAfter: cfg.AutoCloseAfter, QuietStart: cfg.QuietHours.Start, QuietEnd: cfg.QuietHours.End,
