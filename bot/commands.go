@@ -63,17 +63,23 @@ func (b *Bot) onMyTickets(ctx context.Context, t *turn) error {
 	if len(ts) == 0 {
 		return b.say(ctx, t, o, "mytickets.none")
 	}
+	return b.send(ctx, t, o.ChatID, Out{Text: b.ticketList(o.Lang, "mytickets.head", ts)}, false)
+}
+
+// ticketList is a heading and one short block per ticket: number, urgency,
+// kind, status and summary (owners' /mytickets, staff's /mine).
+func (b *Bot) ticketList(lang, head string, ts []storage.Ticket) string {
 	var sb strings.Builder
-	sb.WriteString(T(o.Lang, "mytickets.head"))
+	sb.WriteString(T(lang, head))
 	for _, tk := range ts {
 		mark := ""
 		if tk.Urgent {
-			mark = " " + T(o.Lang, "urgent.mark")
+			mark = " " + T(lang, "urgent.mark")
 		}
-		fmt.Fprintf(&sb, "\n\n%s%s · %s · %s\n%s", tk.Code, mark, T(o.Lang, "kindname."+tk.Kind),
-			b.statusName(o.Lang, tk.Status), truncateRunes(tk.Summary, 60))
+		fmt.Fprintf(&sb, "\n\n%s%s · %s · %s\n%s", tk.Code, mark, T(lang, "kindname."+tk.Kind),
+			b.statusName(lang, tk.Status), truncateRunes(tk.Summary, 60))
 	}
-	return b.send(ctx, t, o.ChatID, Out{Text: sb.String()}, false)
+	return sb.String()
 }
 
 // ticketCode normalises what an owner typed as a ticket number.

@@ -52,17 +52,7 @@ func (b *Bot) onMine(ctx context.Context, t *turn, c staffChat) error {
 	if len(ts) == 0 {
 		return b.reply(ctx, t, c, "staff.mine.none")
 	}
-	var sb strings.Builder
-	sb.WriteString(T(c.lang, "staff.mine.head"))
-	for _, tk := range ts {
-		mark := ""
-		if tk.Urgent {
-			mark = " " + T(c.lang, "urgent.mark")
-		}
-		fmt.Fprintf(&sb, "\n\n%s%s · %s · %s\n%s", tk.Code, mark, T(c.lang, "kindname."+tk.Kind),
-			b.statusName(c.lang, tk.Status), truncateRunes(tk.Summary, 60))
-	}
-	return b.send(ctx, t, c.chatID, Out{Text: sb.String()}, false)
+	return b.send(ctx, t, c.chatID, Out{Text: b.ticketList(c.lang, "staff.mine.head", ts)}, false)
 }
 
 func (b *Bot) onQueue(ctx context.Context, t *turn, c staffChat) error {

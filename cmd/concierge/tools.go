@@ -24,6 +24,19 @@ func openStore(ctx context.Context, cfg Config) (*storage.Store, error) {
 	return s, nil
 }
 
+// openMigrated opens the store and brings its schema up to date.
+func openMigrated(ctx context.Context, cfg Config) (*storage.Store, error) {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 func migrate(ctx context.Context, cfg Config, out io.Writer) error {
 	s, err := openStore(ctx, cfg)
 	if err != nil {
@@ -67,14 +80,11 @@ func staffCmd(ctx context.Context, cfg Config, args []string, out io.Writer) err
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError(err.Error())
 	}
-	s, err := openStore(ctx, cfg)
+	s, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		return err
-	}
 	switch args[0] {
 	case "add":
 		if *tid == 0 || *name == "" {
@@ -130,14 +140,11 @@ func adminCmd(ctx context.Context, cfg Config, args []string, out io.Writer) err
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError(err.Error())
 	}
-	s, err := openStore(ctx, cfg)
+	s, err := openMigrated(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		return err
-	}
 	b, err := bot.New(ctx, bot.Config{Store: s, Location: cfg.Location, Terminal: io.Discard, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err
