@@ -21,7 +21,7 @@ import (
 // engine, inbox, tickets and handoffs as on Telegram, with the bot's
 // messages printed instead of sent.
 func chat(ctx context.Context, cfg Config, log *slog.Logger, in io.Reader, out io.Writer) error {
-	a, err := newApp(ctx, cfg, log, appOptions{terminal: out, prefix: "concierge:", workers: 2})
+	a, err := newApp(ctx, cfg, log, appOptions{terminal: out, prefix: cfg.redisPrefix(), workers: 2})
 	if err != nil {
 		return err
 	}

@@ -188,3 +188,20 @@ func (c Config) webhookPath() string {
 	}
 	return u.Path
 }
+
+// redisPrefix namespaces Concierge's Redis keys by its database (and schema,
+// when DATABASE_URL sets a search_path): deployments, or tests, that share a
+// Redis but not a database never read each other's queues.
+// The default configuration gives "concierge:concierge:".
+func (c Config) redisPrefix() string {
+	name := "concierge"
+	if u, err := url.Parse(c.DatabaseURL); err == nil {
+		if db := strings.Trim(u.Path, "/"); db != "" {
+			name = db
+		}
+		if sp := u.Query().Get("search_path"); sp != "" {
+			name += "." + sp
+		}
+	}
+	return "concierge:" + name + ":"
+}

@@ -59,3 +59,17 @@ func TestLoadConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestRedisPrefix(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ url, want string }{
+		{defaultDatabaseURL, "concierge:concierge:"},
+		{"postgres://u:p@db:5432/estate_a?sslmode=disable", "concierge:estate_a:"},
+		{"postgres://u@db/estate_a?search_path=t_1", "concierge:estate_a.t_1:"},
+	}
+	for _, c := range cases {
+		if got := (Config{DatabaseURL: c.url}).redisPrefix(); got != c.want {
+			t.Errorf("%s: %s, want %s", c.url, got, c.want)
+		}
+	}
+}

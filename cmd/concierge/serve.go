@@ -148,7 +148,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) 
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a, err := newApp(ctx, cfg, log, appOptions{token: cfg.TelegramToken, apiURL: cfg.TelegramAPIURL, registry: reg, prefix: "concierge:"})
+	a, err := newApp(ctx, cfg, log, appOptions{token: cfg.TelegramToken, apiURL: cfg.TelegramAPIURL, registry: reg, prefix: cfg.redisPrefix()})
 	if err != nil {
 		return err
 	}
