@@ -77,17 +77,7 @@ const maxUnderstandRunes = 1000
 func (b *Bot) loadOwner(ctx context.Context, t *turn, from *models.User, chatID int64, text string) (*owner, error) {
 	name := strings.TrimSpace(from.FirstName + " " + from.LastName)
 	lang := intents.DetectLang(text, from.LanguageCode)
-	o, err := t.tx.UpsertOwner(ctx, from.ID, chatID, name, lang)
-	if err != nil {
-		return nil, err
-	}
-	if o.Lang != lang && tellsLanguage(text) {
-		if err := t.tx.SetOwnerLang(ctx, o.ID, lang); err != nil {
-			return nil, err
-		}
-		o.Lang = lang
-	}
-	conv, err := t.tx.Conversation(ctx, chatID)
+	o, conv, err := t.tx.OwnerTurn(ctx, from.ID, chatID, name, lang, tellsLanguage(text))
 	if err != nil {
 		return nil, err
 	}

@@ -47,14 +47,6 @@ func (q *Queries) Owner(ctx context.Context, id int64) (Owner, error) {
 	return o, nil
 }
 
-// SetOwnerLang records the language the owner writes in.
-func (q *Queries) SetOwnerLang(ctx context.Context, id int64, lang string) error {
-	if _, err := q.db.ExecContext(ctx, `UPDATE owners SET lang = $2, updated_at = now() WHERE id = $1 AND lang <> $2`, id, lang); err != nil {
-		return fmt.Errorf("set owner lang: %w", err)
-	}
-	return nil
-}
-
 // SetOwnerUnit remembers the unit the owner last gave, to offer it next time.
 func (q *Queries) SetOwnerUnit(ctx context.Context, id int64, unit string) error {
 	if _, err := q.db.ExecContext(ctx, `UPDATE owners SET unit = $2, updated_at = now() WHERE id = $1 AND unit <> $2`, id, unit); err != nil {
@@ -74,4 +66,41 @@ func (q *Queries) ChatLang(ctx context.Context, chatID int64) (string, error) {
 		return "", fmt.Errorf("chat lang: %w", err)
 	}
 	return lang, nil
+}
+
+// OwnerTurn starts an owner's turn in one statement: it upserts the owner
+// (switching the language to lang only when switchLang, or on first
+// contact) and returns the chat's conversation, locked for this
+// transaction (idle when the chat has none).
+func (q *Queries) OwnerTurn(ctx context.Context, telegramID, chatID int64, name, lang string, switchLang bool) (Owner, Conversation, error) {
+	const stmt = `
+		WITH o AS (
+			INSERT INTO owners (telegram_id, chat_id, name, lang) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (telegram_id) DO UPDATE SET chat_id = EXCLUDED.chat_id, name = EXCLUDED.name,
+				lang = CASE WHEN $5 THEN EXCLUDED.lang ELSE owners.lang END,
+				updated_at = CASE WHEN owners.chat_id <> EXCLUDED.chat_id OR owners.name <> EXCLUDED.name
+					OR ($5 AND owners.lang <> EXCLUDED.lang) THEN now() ELSE owners.updated_at END
+			RETURNING ` + ownerColumns + `),
+		c AS (
+			SELECT state, data, updated_at, expires_at FROM conversations WHERE chat_id = $2 FOR UPDATE)
+		SELECT o.*, c.state AS c_state, c.data AS c_data, c.updated_at AS c_updated_at, c.expires_at AS c_expires_at
+		FROM o LEFT JOIN c ON true`
+	var row struct {
+		Owner
+		State     *string    `db:"c_state"`
+		Data      []byte     `db:"c_data"`
+		UpdatedAt *time.Time `db:"c_updated_at"`
+		ExpiresAt *time.Time `db:"c_expires_at"`
+	}
+	if err := q.db.GetContext(ctx, &row, stmt, telegramID, chatID, name, lang, switchLang); err != nil {
+		return Owner{}, Conversation{}, fmt.Errorf("owner turn: %w", err)
+	}
+	c := Conversation{ChatID: chatID, State: "idle", Data: []byte("{}")}
+	if row.State != nil {
+		c.State, c.Data, c.ExpiresAt = *row.State, row.Data, row.ExpiresAt
+		if row.UpdatedAt != nil {
+			c.UpdatedAt = *row.UpdatedAt
+		}
+	}
+	return row.Owner, c, nil
 }
