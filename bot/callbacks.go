@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -67,7 +68,7 @@ func (b *Bot) scheduleCallback(ctx context.Context, t *turn, tk storage.Ticket) 
 // callbacks until ctx ends. Several processes may run it on one database:
 // each job is handled by one of them.
 func (b *Bot) RunCallbacks(ctx context.Context) error {
-	tick := time.NewTicker(callbackEvery)
+	tick := time.NewTicker(cmp.Or(b.cfg.CallbackPoll, callbackEvery))
 	defer tick.Stop()
 	for {
 		if err := b.AutoCloseTick(ctx); err != nil && ctx.Err() == nil {
@@ -366,9 +367,9 @@ func (b *Bot) takeComment(ctx context.Context, t *turn, o *owner, text string) (
 	}
 	// A new repair or an emergency is not a comment: the wait for one ends
 	// and the message is handled as a request. Complaints are comments.
-	r, err := b.cfg.Understand.Understand(ctx, truncateRunes(text, maxUnderstandRunes))
+	r, err := b.understand(ctx, t, text)
 	if err != nil {
-		return false, fmt.Errorf("understand: %w", err)
+		return false, err
 	}
 	newRepair := r.Intent == intents.Repair && r.Confident() && r.Category != intents.CatOther && !isNegative(text)
 	if (r.Urgent && substantive(text, r.Location) && !isNegative(text)) || newRepair {

@@ -57,6 +57,7 @@ type Config struct {
 	CallbackMaxReminders     int           // reminders before no_response (0: 2; negative: none)
 	AutoCloseAfter           time.Duration // resolved and unconfirmed this long → closed (72h)
 	QuietStart, QuietEnd     time.Duration // quiet hours since midnight, estate time; equal: none
+	CallbackPoll             time.Duration // how often Run looks for callback work (5s); negative: never (tests tick by hand)
 
 	Sender   SenderConfig
 	Workers  int // update-processing workers (each chat stays on one)
@@ -207,6 +208,28 @@ type turn struct {
 	inbound  *storage.Message        // the person's words, written at the end of the turn
 	ticketID *int64                  // the ticket this turn opened, if any
 	after    []func(context.Context) // run once the turn has committed
+
+	understood map[string]intents.Result // what this turn understood, by text
+}
+
+// understand returns what the words mean, asking the model once per turn
+// for the same text (follow-up matching, comments and the request itself
+// look at the same message; an LLM should be asked once). Long messages are
+// read up to maxUnderstandRunes.
+func (b *Bot) understand(ctx context.Context, t *turn, text string) (intents.Result, error) {
+	text = truncateRunes(text, maxUnderstandRunes)
+	if r, ok := t.understood[text]; ok {
+		return r, nil
+	}
+	r, err := b.cfg.Understand.Understand(ctx, text)
+	if err != nil {
+		return intents.Result{}, fmt.Errorf("understand: %w", err)
+	}
+	if t.understood == nil {
+		t.understood = map[string]intents.Result{}
+	}
+	t.understood[text] = r
+	return r, nil
 }
 
 // finishTurn writes what the turn kept for its end, in one statement: the
@@ -453,7 +476,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	wg.Go(func() { b.sender.Run(ctx) })
 	wg.Go(func() { b.sweepInbox(ctx) })
 	wg.Go(func() { b.expireDialogues(ctx) })
-	wg.Go(func() { b.RunCallbacks(ctx) })
+	if b.cfg.CallbackPoll >= 0 {
+		wg.Go(func() { b.RunCallbacks(ctx) })
+	}
 	wg.Wait()
 	return nil
 }

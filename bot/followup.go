@@ -34,10 +34,13 @@ func (b *Bot) followupRoutes(on func(tgbot.MatchFunc, tgbot.HandlerFunc)) {
 // emergency or a confident request of another kind is new. What remains is
 // asked about with buttons.
 func (b *Bot) followUp(ctx context.Context, t *turn, o *owner, text, photo string) (handled bool, err error) {
-	if text != "" {
+	if text != "" && o.awaitingComment {
 		if ok, err := b.takeComment(ctx, t, o, text); ok || err != nil {
 			return ok, err
 		}
+	}
+	if o.openTickets == 0 {
+		return false, nil
 	}
 	open, err := t.tx.OwnerOpenTickets(ctx, o.ID)
 	if err != nil || len(open) == 0 {
@@ -56,9 +59,9 @@ func (b *Bot) followUp(ctx context.Context, t *turn, o *owner, text, photo strin
 		(isThanks(text) && utf8.RuneCountInString(text) <= 12) {
 		return false, nil
 	}
-	r, err := b.cfg.Understand.Understand(ctx, truncateRunes(text, maxUnderstandRunes))
+	r, err := b.understand(ctx, t, text)
 	if err != nil {
-		return false, fmt.Errorf("understand: %w", err)
+		return false, err
 	}
 	matches := matching(open, r)
 	known := r.Category != "" && r.Category != intents.CatOther

@@ -72,6 +72,7 @@ func followSetup(t *testing.T, opts ...option) *fenv {
 		cfg.CallbackMaxReminders = 2
 		cfg.AutoCloseAfter = 72 * time.Hour
 		cfg.QuietStart, cfg.QuietEnd = 21*time.Hour, 8*time.Hour
+		cfg.CallbackPoll = -1 // the tests tick by hand, with the moved clock
 		for _, o := range opts {
 			o(cfg)
 		}

@@ -69,6 +69,9 @@ type owner struct {
 	storage.Owner
 	conv storage.Conversation
 	dlg  dialogue
+
+	openTickets     int  // at the start of the turn
+	awaitingComment bool // a scored callback may take this message as its comment
 }
 
 const maxUnderstandRunes = 1000
@@ -77,11 +80,12 @@ const maxUnderstandRunes = 1000
 func (b *Bot) loadOwner(ctx context.Context, t *turn, from *models.User, chatID int64, text string) (*owner, error) {
 	name := strings.TrimSpace(from.FirstName + " " + from.LastName)
 	lang := intents.DetectLang(text, from.LanguageCode)
-	o, conv, err := t.tx.OwnerTurn(ctx, from.ID, chatID, name, lang, tellsLanguage(text))
+	st, err := t.tx.OwnerTurn(ctx, from.ID, chatID, name, lang, tellsLanguage(text))
 	if err != nil {
 		return nil, err
 	}
-	ow := &owner{Owner: o, conv: conv}
+	conv := st.Conversation
+	ow := &owner{Owner: st.Owner, conv: conv, openTickets: st.OpenTickets, awaitingComment: st.AwaitingComment}
 	if len(conv.Data) > 0 {
 		json.Unmarshal(conv.Data, &ow.dlg)
 	}
@@ -260,13 +264,9 @@ func (b *Bot) record(ctx context.Context, t *turn, o *owner, text, photo string,
 
 // understandAndAct decides what a fresh message is and acts on it.
 func (b *Bot) understandAndAct(ctx context.Context, t *turn, o *owner, text string) error {
-	probe := text
-	if utf8.RuneCountInString(probe) > maxUnderstandRunes {
-		probe = string([]rune(probe)[:maxUnderstandRunes])
-	}
-	r, err := b.cfg.Understand.Understand(ctx, probe)
+	r, err := b.understand(ctx, t, text)
 	if err != nil {
-		return fmt.Errorf("understand: %w", err)
+		return err
 	}
 	d := fromResult(text, r)
 	switch {
@@ -358,9 +358,9 @@ func (b *Bot) answerLocation(ctx context.Context, t *turn, o *owner, text string
 	case isWord(text, skipWords):
 		return b.act(ctx, t, o, d)
 	}
-	r, err := b.cfg.Understand.Understand(ctx, text)
+	r, err := b.understand(ctx, t, text)
 	if err != nil {
-		return fmt.Errorf("understand location: %w", err)
+		return err
 	}
 	// A message that is itself an emergency is not an answer to the
 	// question: act on everything said so far. "5号楼302" is an answer,

@@ -186,7 +186,7 @@ func (b *Bot) answerSlot(ctx context.Context, t *turn, o *owner, text string) er
 	case isWord(text, skipWords):
 		return b.act(ctx, t, o, d)
 	}
-	r, err := b.cfg.Understand.Understand(ctx, truncateRunes(text, maxUnderstandRunes))
+	r, err := b.understand(ctx, t, text)
 	if err != nil {
 		return fmt.Errorf("understand answer: %w", err)
 	}

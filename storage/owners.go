@@ -68,11 +68,20 @@ func (q *Queries) ChatLang(ctx context.Context, chatID int64) (string, error) {
 	return lang, nil
 }
 
+// OwnerState is what a turn needs to know about the owner at its start.
+type OwnerState struct {
+	Owner
+	Conversation    Conversation // locked for the transaction; idle when the chat has none
+	OpenTickets     int          // tickets open, in progress or awaiting confirmation
+	AwaitingComment bool         // a callback was scored and may take a comment
+}
+
 // OwnerTurn starts an owner's turn in one statement: it upserts the owner
 // (switching the language to lang only when switchLang, or on first
-// contact) and returns the chat's conversation, locked for this
-// transaction (idle when the chat has none).
-func (q *Queries) OwnerTurn(ctx context.Context, telegramID, chatID int64, name, lang string, switchLang bool) (Owner, Conversation, error) {
+// contact), locks and returns the chat's conversation, and says whether the
+// owner has tickets in progress or a callback waiting for a comment, so the
+// turn looks those up only when there are some.
+func (q *Queries) OwnerTurn(ctx context.Context, telegramID, chatID int64, name, lang string, switchLang bool) (OwnerState, error) {
 	const stmt = `
 		WITH o AS (
 			INSERT INTO owners (telegram_id, chat_id, name, lang) VALUES ($1, $2, $3, $4)
@@ -83,7 +92,11 @@ func (q *Queries) OwnerTurn(ctx context.Context, telegramID, chatID int64, name,
 			RETURNING ` + ownerColumns + `),
 		c AS (
 			SELECT state, data, updated_at, expires_at FROM conversations WHERE chat_id = $2 FOR UPDATE)
-		SELECT o.*, c.state AS c_state, c.data AS c_data, c.updated_at AS c_updated_at, c.expires_at AS c_expires_at
+		SELECT o.*, c.state AS c_state, c.data AS c_data, c.updated_at AS c_updated_at, c.expires_at AS c_expires_at,
+			(SELECT count(*) FROM tickets t WHERE t.owner_id = o.id
+				AND t.status IN ('open', 'claimed', 'in_progress', 'resolved')) AS open_tickets,
+			EXISTS (SELECT 1 FROM callbacks cb JOIN tickets t ON t.id = cb.ticket_id
+				WHERE t.owner_id = o.id AND cb.status = 'scored') AS awaiting_comment
 		FROM o LEFT JOIN c ON true`
 	var row struct {
 		Owner
@@ -91,9 +104,11 @@ func (q *Queries) OwnerTurn(ctx context.Context, telegramID, chatID int64, name,
 		Data      []byte     `db:"c_data"`
 		UpdatedAt *time.Time `db:"c_updated_at"`
 		ExpiresAt *time.Time `db:"c_expires_at"`
+		Open      int        `db:"open_tickets"`
+		Comment   bool       `db:"awaiting_comment"`
 	}
 	if err := q.db.GetContext(ctx, &row, stmt, telegramID, chatID, name, lang, switchLang); err != nil {
-		return Owner{}, Conversation{}, fmt.Errorf("owner turn: %w", err)
+		return OwnerState{}, fmt.Errorf("owner turn: %w", err)
 	}
 	c := Conversation{ChatID: chatID, State: "idle", Data: []byte("{}")}
 	if row.State != nil {
@@ -102,5 +117,5 @@ func (q *Queries) OwnerTurn(ctx context.Context, telegramID, chatID int64, name,
 			c.UpdatedAt = *row.UpdatedAt
 		}
 	}
-	return row.Owner, c, nil
+	return OwnerState{Owner: row.Owner, Conversation: c, OpenTickets: row.Open, AwaitingComment: row.Comment}, nil
 }
