@@ -259,6 +259,24 @@ func TestDuplicateDeliveryIsNoOp(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.waitReplies(t, chat, 1)
+	// And twice more by long polling (Telegram repeats an update whose
+	// offset was not confirmed).
+	pollCtx, stopPoll := context.WithCancel(e.ctx)
+	defer stopPoll()
+	go e.bot.Poll(pollCtx, e.fake.URL(), tgfake.DefaultToken, time.Second)
+	upd := tgfake.TextUpdate(42, chat, "zh-hans", "3栋2单元1201 厨房水管一直在滴水")
+	e.fake.PushUpdate(upd, upd)
+	if _, err := e.fake.WaitFor(e.ctx, func(cs []tgfake.Call) bool {
+		n := 0
+		for _, c := range cs {
+			if c.Method == "getUpdates" {
+				n++
+			}
+		}
+		return n >= 2 // the batch was served and the next poll asked with a new offset
+	}); err != nil {
+		t.Fatal(err)
+	}
 	e.waitProcessed(t)
 	if n := e.count(t, `SELECT count(*) FROM tickets`); n != 1 {
 		t.Errorf("%d tickets, want 1", n)
