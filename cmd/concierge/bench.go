@@ -4,15 +4,21 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,6 +56,7 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 	messages := fs.Int("messages", 3000, "messages in all")
 	rate := fs.Float64("rate", 0, "target messages per second in all (0: as fast as the pipeline goes)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	compare := fs.Bool("pgbench", false, "then run pgbench (4 clients, 10 s, synchronous_commit on) inserting one ticket and one event per transaction, and print the ratio")
 	burst := fs.Int("burst", 0, "instead: queue this many replies at once and send them at Telegram's limits (a Bot API that answers 429 past them)")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
@@ -171,9 +178,65 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 		}
 		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
 	}
+	throughput := float64(len(lat)) / elapsed.Seconds()
+	if *compare {
+		tps, err := pgbenchBaseline(ctx, dbURL, tag)
+		if err != nil {
+			return fmt.Errorf("pgbench: %w", err)
+		}
+		fmt.Fprintf(stderr, "bench: pgbench_tps=%.1f ratio=%.2f (target >= 0.5)\n", tps, throughput/tps)
+	}
 	fmt.Fprintf(out, "msgs_per_s=%.1f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f n=%d errors=%d\n",
-		float64(len(lat))/elapsed.Seconds(), q(0.50), q(0.95), q(0.99), len(lat), errs.Load())
+		throughput, q(0.50), q(0.95), q(0.99), len(lat), errs.Load())
 	return nil
+}
+
+// pgbenchScript is the baseline of DESIGN.md: a bare transaction inserting
+// one ticket row and one event row.
+const pgbenchScript = `BEGIN;
+WITH t AS (
+  INSERT INTO tickets (code, kind, queue, category, summary, body, lang, owner_id)
+  VALUES ('P-' || md5(random()::text), 'repair', 'repair', 'water', 'kitchen pipe dripping', '3栋2单元1201 厨房水管一直在滴水', 'zh-Hans', 1)
+  RETURNING id)
+INSERT INTO ticket_events (ticket_id, actor, kind, detail) SELECT id, 'owner', 'created', '{}' FROM t;
+COMMIT;
+`
+
+// pgbenchBaseline runs pgbench against the bench schema, in the same run,
+// and returns its transactions per second.
+func pgbenchBaseline(ctx context.Context, dbURL, schema string) (float64, error) {
+	path, err := exec.LookPath("pgbench")
+	if err != nil {
+		return 0, errors.New("pgbench is not installed (apt-get install postgresql-client)")
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return 0, err
+	}
+	q := u.Query()
+	q.Del("search_path")
+	q.Del("binary_parameters")
+	u.RawQuery = q.Encode()
+	dir, err := os.MkdirTemp("", "concierge-pgbench")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	script := filepath.Join(dir, "ticket.sql")
+	if err := os.WriteFile(script, []byte(pgbenchScript), 0o600); err != nil {
+		return 0, err
+	}
+	cmd := exec.CommandContext(ctx, path, "-n", "-c", "4", "-j", "2", "-T", "10", "-f", script, u.String())
+	cmd.Env = append(os.Environ(), "PGOPTIONS=-c search_path="+schema+" -c synchronous_commit=on")
+	outb, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s", err, outb)
+	}
+	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(outb)
+	if m == nil {
+		return 0, fmt.Errorf("no tps in pgbench output: %s", outb)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
 }
 
 // benchBurst queues n replies to n/2 owners (one in ten urgent) in one go and
