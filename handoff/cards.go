@@ -50,13 +50,57 @@ func (h *Hub) readCards(ctx context.Context, block time.Duration) error {
 	if err != nil {
 		return err
 	}
+	var batch []queued
 	for i, s := range res {
 		q := h.queueOfKey(s.Stream, i)
 		for _, m := range s.Messages {
-			h.card(ctx, q, m)
+			batch = append(batch, queued{queue: q, m: m})
 		}
 	}
+	h.postCards(ctx, batch)
 	return nil
+}
+
+// queued is one entry read from a queue's stream.
+type queued struct {
+	queue string
+	m     redis.XMessage
+}
+
+// postCards posts a batch of entries' cards in one transaction and
+// acknowledges them together: one commit for a burst of handoffs. If the
+// batch fails, each entry is tried on its own, so one bad entry holds up no
+// other (and is left pending for the reclaimer).
+func (h *Hub) postCards(ctx context.Context, batch []queued) {
+	if len(batch) == 0 {
+		return
+	}
+	if len(batch) > 1 {
+		err := h.store.InTx(ctx, func(tx *storage.Tx) error {
+			for _, e := range batch {
+				if err := h.postCardTx(ctx, tx, e.queue, e.m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			_, err = h.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for _, e := range batch {
+					p.XAck(ctx, h.key(e.queue), groupCards, e.m.ID)
+				}
+				return nil
+			})
+			if err != nil {
+				h.log.WarnContext(ctx, "card entries not acknowledged", "n", len(batch), "err", err)
+			}
+			return
+		}
+		h.log.WarnContext(ctx, "card batch failed; posting one by one", "n", len(batch), "err", err)
+	}
+	for _, e := range batch {
+		h.card(ctx, e.queue, e.m)
+	}
 }
 
 // queueOfKey maps a stream key back to its queue name.
@@ -88,6 +132,11 @@ func (h *Hub) card(ctx context.Context, queue string, m redis.XMessage) {
 // "transferred" repost. The handoff_cards row and the PostCard call commit
 // together, so two processes or a reclaimed entry never post twice.
 func (h *Hub) postCard(ctx context.Context, queue string, m redis.XMessage) error {
+	return h.store.InTx(ctx, func(tx *storage.Tx) error { return h.postCardTx(ctx, tx, queue, m) })
+}
+
+// postCardTx is postCard inside the caller's transaction.
+func (h *Hub) postCardTx(ctx context.Context, tx *storage.Tx, queue string, m redis.XMessage) error {
 	e, err := parseEntry(queue, m)
 	if err != nil {
 		h.log.ErrorContext(ctx, "malformed entry dropped", "entry_id", m.ID, "err", err)
@@ -96,7 +145,7 @@ func (h *Hub) postCard(ctx context.Context, queue string, m redis.XMessage) erro
 	if e.Reason == reasonPassed || e.OutboxID == 0 {
 		return nil
 	}
-	t, err := h.store.Ticket(ctx, e.TicketID)
+	t, err := tx.Ticket(ctx, e.TicketID)
 	if errors.Is(err, storage.ErrNotFound) {
 		h.log.ErrorContext(ctx, "entry for unknown ticket dropped", "entry_id", m.ID, "ticket_id", e.TicketID)
 		return nil
@@ -107,24 +156,22 @@ func (h *Hub) postCard(ctx context.Context, queue string, m redis.XMessage) erro
 	if !waiting(t, queue) {
 		return nil
 	}
-	return h.store.InTx(ctx, func(tx *storage.Tx) error {
-		first, err := tx.RecordCard(ctx, e.OutboxID, t.ID, h.cfg.Now())
-		if err != nil || !first {
+	first, err := tx.RecordCard(ctx, e.OutboxID, t.ID, h.cfg.Now())
+	if err != nil || !first {
+		return err
+	}
+	repost := e.Reason == storage.ReasonReleased || e.Reason == storage.ReasonTransferred
+	if !repost {
+		posted, err := tx.CardPosted(ctx, t.ID, e.OutboxID)
+		if err != nil || posted {
 			return err
 		}
-		repost := e.Reason == storage.ReasonReleased || e.Reason == storage.ReasonTransferred
-		if !repost {
-			posted, err := tx.CardPosted(ctx, t.ID, e.OutboxID)
-			if err != nil || posted {
-				return err
-			}
-		}
-		if err := h.n.PostCard(ctx, tx, t, repost); err != nil {
-			return err
-		}
-		h.log.InfoContext(ctx, "card posted", "ticket", t.Code, "entry_id", e.ID, "repost", repost)
-		return nil
-	})
+	}
+	if err := h.n.PostCard(ctx, tx, t, repost); err != nil {
+		return err
+	}
+	h.log.InfoContext(ctx, "card posted", "ticket", t.Code, "entry_id", e.ID, "repost", repost)
+	return nil
 }
 
 func (h *Hub) reclaimLoop(ctx context.Context) {
