@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Example is one labelled training line. Category is -1 when unknown.
@@ -13,6 +15,7 @@ type Example struct {
 	Intent   int
 	Urgent   bool
 	Category int
+	Lang     string // optional, for per-language reports
 }
 
 // TrainConfig holds the trainer's hyper-parameters. Training is
@@ -27,12 +30,14 @@ type TrainConfig struct {
 	UrgentRecall float64 // target recall when choosing the urgent threshold
 	Folds        int     // cross-validation folds for calibration
 	Seed         uint64
+	Bags         int     // runs with different example orders, weights averaged (one table, no cost at inference)
+	UrgentL2     float64 // weight decay of the urgent head (0: L2)
 }
 
 // DefaultTrainConfig is the configuration the shipped model is trained with.
 var DefaultTrainConfig = TrainConfig{
 	Buckets: 1 << 17, Epochs: 30, LearnRate: 0.3, L2: 1e-6, MinDF: 2,
-	UrgentWeight: 3, UrgentRecall: 0.99, Folds: 5, Seed: 20261124,
+	UrgentWeight: 3, UrgentRecall: 0.99, Folds: 5, Seed: 20261124, Bags: 1,
 }
 
 // Report describes a training run, from out-of-fold predictions.
@@ -51,6 +56,8 @@ type Report struct {
 	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
 	FalseAlarms     []string     // non-urgent examples they scored highest
 	UrgentCurve     [][3]float64 // recall target, threshold, precision
+	LangAccuracy    map[string]float64
+	FalseAlarmRate  float64 // out of fold, non-urgent examples flagged urgent at the threshold
 }
 
 type featured struct {
@@ -98,25 +105,34 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		s      Scores
 	}
 	preds := make([]oof, len(data))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for fold := range cfg.Folds {
-		var train []featured
-		for i, d := range data {
-			if i%cfg.Folds != fold {
-				train = append(train, d)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var train []featured
+			for i, d := range data {
+				if i%cfg.Folds != fold {
+					train = append(train, d)
+				}
 			}
-		}
-		m := fit(train, cfg)
-		m.Temperature = 1
-		for i := fold; i < len(data); i += cfg.Folds {
-			var norm []byte
-			norm = AppendNormalized(norm, data[i].Text)
-			fs := AppendFeatures(nil, norm, cfg.Buckets)
-			m.Predict(fs, &preds[i].s)
-			for k := range NIntent {
-				preds[i].logits[k] = math.Log(math.Max(preds[i].s.Intent[k], 1e-300))
+			m := fit(train, cfg)
+			m.Temperature = 1
+			for i := fold; i < len(data); i += cfg.Folds {
+				var norm []byte
+				norm = AppendNormalized(norm, data[i].Text)
+				fs := AppendFeatures(nil, norm, cfg.Buckets)
+				m.Predict(fs, &preds[i].s)
+				for k := range NIntent {
+					preds[i].logits[k] = math.Log(math.Max(preds[i].s.Intent[k], 1e-300))
+				}
 			}
-		}
+		}()
 	}
+	wg.Wait()
 	// Temperature: minimise out-of-fold negative log-likelihood.
 	bestT, bestNLL := 1.0, math.Inf(1)
 	for t := 0.25; t <= 4.0001; t += 0.05 {
@@ -270,6 +286,23 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 			}
 		}
 	}
+	rep.FalseAlarmRate = ratio(fp, len(data)-len(pos))
+	langN, langOK := map[string]int{}, map[string]int{}
+	for i, d := range data {
+		if d.Lang == "" {
+			continue
+		}
+		langN[d.Lang]++
+		if argmax(preds[i].s.Intent[:]) == d.Intent {
+			langOK[d.Lang]++
+		}
+	}
+	if len(langN) > 0 {
+		rep.LangAccuracy = map[string]float64{}
+		for l, n := range langN {
+			rep.LangAccuracy[l] = ratio(langOK[l], n)
+		}
+	}
 	rep.OOFAccuracy = ratio(correct, len(data))
 	rep.OOFCategoryAcc = ratio(catOK, catN)
 	rep.OOFUrgentRecall = ratio(tp, len(pos))
@@ -347,10 +380,46 @@ func argmax(p []float64) int {
 
 // fit runs AdaGrad on the three heads jointly and quantises the result.
 func fit(data []featured, cfg TrainConfig) *Model {
+	bags := max(1, cfg.Bags)
+	var w []float64
+	var bias [Width]float64
+	for b := range bags {
+		wb, bb := fitOnce(data, cfg, cfg.Seed+uint64(b)*0x9E3779B9)
+		if w == nil {
+			w = wb
+		} else {
+			for i, v := range wb {
+				w[i] += v
+			}
+		}
+		for k := range bias {
+			bias[k] += bb[k]
+		}
+	}
+	if bags > 1 {
+		for i := range w {
+			w[i] /= float64(bags)
+		}
+		for k := range bias {
+			bias[k] /= float64(bags)
+		}
+	}
+	return quantise(w, bias, cfg.Buckets)
+}
+
+// fitOnce is one AdaGrad run with the given shuffling seed.
+func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]float64) {
 	w := make([]float64, cfg.Buckets*Width)
 	g2 := make([]float64, cfg.Buckets*Width)
 	var bias, gb [Width]float64
-	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(len(data))))
+	var l2 [Width]float64
+	for k := range l2 {
+		l2[k] = cfg.L2
+	}
+	if cfg.UrgentL2 > 0 {
+		l2[offUrgent] = cfg.UrgentL2
+	}
+	rng := rand.New(rand.NewPCG(seed, uint64(len(data))))
 	order := make([]int, len(data))
 	for i := range order {
 		order[i] = i
@@ -396,7 +465,7 @@ func fit(data []featured, cfg TrainConfig) *Model {
 			for _, f := range d.feats {
 				base := int(f) * Width
 				for k := range Width {
-					gk := grad[k]*d.value + cfg.L2*w[base+k]
+					gk := grad[k]*d.value + l2[k]*w[base+k]
 					if gk == 0 {
 						continue
 					}
@@ -406,7 +475,7 @@ func fit(data []featured, cfg TrainConfig) *Model {
 			}
 		}
 	}
-	return quantise(w, bias, cfg.Buckets)
+	return w, bias
 }
 
 func quantise(w []float64, bias [Width]float64, buckets int) *Model {

@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,6 +27,7 @@ type line struct {
 	Intent   string `json:"intent"`
 	Urgent   bool   `json:"urgent"`
 	Category string `json:"category"`
+	Lang     string `json:"lang"`
 }
 
 func main() {
@@ -39,6 +41,8 @@ func main() {
 	flag.Float64Var(&cfg.UrgentWeight, "uw", cfg.UrgentWeight, "urgent example weight (experiments only)")
 	flag.IntVar(&cfg.MinDF, "mindf", cfg.MinDF, "minimum document frequency (experiments only)")
 	flag.IntVar(&cfg.Buckets, "buckets", cfg.Buckets, "feature buckets, a power of two (experiments only)")
+	flag.IntVar(&cfg.Bags, "bags", cfg.Bags, "averaged runs (experiments only)")
+	flag.Float64Var(&cfg.UrgentL2, "ul2", cfg.UrgentL2, "urgent head weight decay (experiments only)")
 	flag.Parse()
 	if strings.Contains(filepath.Base(*in), "heldout") {
 		log.Fatal("train: refusing to train on a held-out file")
@@ -61,6 +65,11 @@ func main() {
 		rep.OOFAccuracy, rep.OOFCategoryAcc, rep.OOFUrgentRecall, rep.OOFUrgentPrec, rep.Temperature, rep.UrgentThreshold)
 	fmt.Fprintf(os.Stderr, "train: urgent precision at target recall: head alone %.4f, with second stage %.4f\n", rep.RawUrgentPrec, rep.StackUrgentPrec)
 	fmt.Fprintf(os.Stderr, "train: out-of-fold calibration error of confidence (ECE, 10 bins): %.4f\n", rep.ECE)
+	fmt.Fprintf(os.Stderr, "train: out-of-fold false-alarm rate at the threshold: %.4f\n", rep.FalseAlarmRate)
+	langs := slices.Sorted(maps.Keys(rep.LangAccuracy))
+	for _, l := range langs {
+		fmt.Fprintf(os.Stderr, "train: out-of-fold accuracy lang %-8s %.4f\n", l, rep.LangAccuracy[l])
+	}
 	for _, c := range rep.UrgentCurve {
 		fmt.Fprintf(os.Stderr, "train: urgent recall target %.2f: threshold %.4f precision %.4f\n", c[0], c[1], c[2])
 	}
@@ -98,7 +107,7 @@ func read(path string) ([]model.Example, error) {
 			return nil, fmt.Errorf("%s:%d: unknown intent %q", path, n, l.Intent)
 		}
 		cat := slices.Index(model.Categories[:], l.Category)
-		exs = append(exs, model.Example{Text: l.Text, Intent: in, Urgent: l.Urgent, Category: cat})
+		exs = append(exs, model.Example{Text: l.Text, Intent: in, Urgent: l.Urgent, Category: cat, Lang: l.Lang})
 	}
 	return exs, sc.Err()
 }
