@@ -24,7 +24,8 @@ func mix(x uint64) uint64 { // splitmix64 finaliser
 }
 
 // AppendFeatures appends the hashed features of normalised text (see
-// AppendNormalized) to dst, as bucket numbers below buckets (a power of two).
+// AppendNormalized) to dst, as bucket numbers below buckets (a power of two),
+// the kind of feature in the high bits (ConceptBit, GramBit).
 // A message is read as a stream of tokens: each Han character, each other
 // symbol, and each run of letters/digits (a word, digit runs folded to "0");
 // features are token 1-, 2- and 3-grams plus character 3- and 4-grams
@@ -32,14 +33,14 @@ func mix(x uint64) uint64 { // splitmix64 finaliser
 // concepts). It never allocates when dst has room.
 func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 	shift := 64 - uint(log2(buckets))
-	emit := func(h uint64) { dst = append(dst, uint32(mix(h)>>shift)) }
+	emit := func(h uint64, kind uint32) { dst = append(dst, uint32(mix(h)>>shift)|kind) }
 	var p1, p2 uint64 // previous token hashes, 0 when none
 	push := func(t uint64) {
-		emit(t ^ tagUni)
+		emit(t^tagUni, 0)
 		if p1 != 0 {
-			emit(mix(p1^tagBi) ^ t)
+			emit(mix(p1^tagBi)^t, GramBit)
 			if p2 != 0 {
-				emit(mix(mix(p2^tagTri)^p1) ^ t)
+				emit(mix(mix(p2^tagTri)^p1)^t, GramBit)
 			}
 		}
 		p2, p1 = p1, t
@@ -94,10 +95,10 @@ func appendCharGrams(dst []uint32, word []byte, shift uint) []uint32 {
 		w[0], w[1], w[2], w[3] = w[1], w[2], w[3], uint64(r)
 		count++
 		if count >= 3 {
-			dst = append(dst, uint32(mix(((w[1]*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar3)>>shift))
+			dst = append(dst, uint32(mix(((w[1]*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar3)>>shift)|GramBit)
 		}
 		if count >= 4 {
-			dst = append(dst, uint32(mix((((w[0]*0x100000001B3^w[1])*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar4)>>shift))
+			dst = append(dst, uint32(mix((((w[0]*0x100000001B3^w[1])*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar4)>>shift)|GramBit)
 		}
 	}
 	for _, r := range string(word) {
@@ -106,6 +107,10 @@ func appendCharGrams(dst []uint32, word []byte, shift uint) []uint32 {
 	add('>')
 	return dst
 }
+
+// GramBit marks token 2- and 3-grams and character grams (the bucket is in
+// the low bits; see ConceptBit for concept features).
+const GramBit = 1 << 30
 
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {

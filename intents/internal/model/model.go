@@ -28,7 +28,7 @@ const (
 	offCat    = NIntent + 1
 )
 
-const magic = "CONCIERGE-INTENTS-2\n"
+const magic = "CONCIERGE-INTENTS-3\n"
 
 // Model is a trained linear model over hashed features, quantised to int8
 // weights per head. It is read-only after Decode, safe for concurrent use.
@@ -42,15 +42,23 @@ type Model struct {
 	// StackInputs; all zero means P(urgent) is the urgent head's alone.
 	Stack [StackWidth]float32
 	rows  []int8 // Buckets × Width
+	// stackFeats are the features of StackConcepts for Buckets.
+	stackFeats [len(StackConcepts)]uint32
 }
 
 // StackWidth is the number of second-stage inputs: a constant, the urgent
-// head's logit, and the log-probabilities of the intents and categories
-// (before temperature), so urgency can depend on what the message is.
-const StackWidth = 2 + NIntent + NCategory
+// head's logit, the log-probabilities of the intents and categories (before
+// temperature), so urgency can depend on what the message is, and one
+// indicator per stack concept (see StackConcepts): whether the message names
+// an emergency event, is hypothetical, past or negated, asks a question...
+const StackWidth = 2 + NIntent + NCategory + len(StackConcepts)
 
-// StackInputs fills x from first-stage outputs.
-func StackInputs(x *[StackWidth]float64, urgentLogit float64, intent *[NIntent]float64, category *[NCategory]float64) {
+// StackConcepts are the concept groups the second stage sees directly.
+var StackConcepts = [...]int{conceptEvent, conceptCalm, 12, 13, 14, 16, 32, 33, 9, 10}
+
+// StackInputs fills x from first-stage outputs and the stack concepts
+// present (bit k for StackConcepts[k]).
+func StackInputs(x *[StackWidth]float64, urgentLogit float64, intent *[NIntent]float64, category *[NCategory]float64, concepts uint32) {
 	x[0], x[1] = 1, urgentLogit
 	for k, p := range intent {
 		x[2+k] = math.Max(math.Log(p), -20)
@@ -58,6 +66,18 @@ func StackInputs(x *[StackWidth]float64, urgentLogit float64, intent *[NIntent]f
 	for k, p := range category {
 		x[2+NIntent+k] = math.Max(math.Log(p), -20)
 	}
+	for k := range StackConcepts {
+		x[2+NIntent+NCategory+k] = float64(concepts >> k & 1)
+	}
+}
+
+// stackBuckets returns the feature of each stack concept for a bucket count.
+func stackBuckets(buckets int) (b [len(StackConcepts)]uint32) {
+	shift := 64 - uint(log2(buckets))
+	for k, id := range StackConcepts {
+		b[k] = conceptFeature(id, shift)
+	}
+	return b
 }
 
 // Scores are a model's outputs for one message.
@@ -65,19 +85,35 @@ type Scores struct {
 	Intent   [NIntent]float64   // probabilities, calibrated
 	Urgent   float64            // probability
 	Category [NCategory]float64 // probabilities
+	Concepts uint32             // bit k: StackConcepts[k] present
 }
 
 // Predict scores a message from its features (see AppendFeatures).
 func (m *Model) Predict(feats []uint32, s *Scores) {
-	var acc [Width]int32
+	var acc, cacc [Width]int32
+	s.Concepts = 0
 	mask := uint32(m.Buckets - 1)
+	grams := 0
 	for _, f := range feats {
 		row := m.rows[int(f&mask)*Width:][:Width]
+		if f&ConceptBit != 0 {
+			for k, w := range row {
+				cacc[k] += int32(w)
+			}
+			for k, sf := range m.stackFeats {
+				if f == sf {
+					s.Concepts |= 1 << k
+				}
+			}
+			continue
+		}
+		grams++
 		for k, w := range row {
 			acc[k] += int32(w)
 		}
 	}
-	norm := float32(featureValue(len(feats)))
+	norm := float32(featureValue(grams))
+	cv := float32(ConceptValue)
 	var z [Width]float64
 	for k := range z {
 		sc := m.Scales[0]
@@ -86,14 +122,14 @@ func (m *Model) Predict(feats []uint32, s *Scores) {
 		} else if k >= offCat {
 			sc = m.Scales[2]
 		}
-		z[k] = float64(float32(acc[k])*sc*norm + m.Bias[k])
+		z[k] = float64((float32(acc[k])*norm+float32(cacc[k])*cv)*sc + m.Bias[k])
 	}
 	softmax(z[:NIntent], s.Intent[:])
 	softmax(z[offCat:], s.Category[:])
 	s.Urgent = sigmoid(z[offUrgent])
 	if m.Stack != ([StackWidth]float32{}) {
 		var x [StackWidth]float64
-		StackInputs(&x, z[offUrgent], &s.Intent, &s.Category)
+		StackInputs(&x, z[offUrgent], &s.Intent, &s.Category, s.Concepts)
 		dot := 0.0
 		for k, w := range m.Stack {
 			dot += float64(w) * x[k]
@@ -112,6 +148,14 @@ func (m *Model) Predict(feats []uint32, s *Scores) {
 // normalisation, so that a message of two or three features ("...", "在吗")
 // cannot reach extreme scores on so little evidence.
 const NormPad = 16.0
+
+// ConceptBit marks a concept feature (see AppendFeatures): its value is
+// ConceptValue whatever the message's length, where n-gram features are
+// length-normalised, so a long message does not dilute "gas" or "trapped".
+const ConceptBit = 1 << 31
+
+// ConceptValue is the value of each concept feature present.
+var ConceptValue = 0.25
 
 // featureValue is the value of each feature of a message with n features.
 func featureValue(n int) float64 { return 1 / math.Sqrt(float64(n)+NormPad) }
@@ -223,6 +267,7 @@ func Decode(data []byte) (*Model, error) {
 		m.Stack[i] = f(5 + Width + i)
 	}
 	raw = raw[hdrLen:]
+	m.stackFeats = stackBuckets(m.Buckets)
 	m.rows = make([]int8, m.Buckets*Width)
 	b := -1
 	for len(raw) > 0 {

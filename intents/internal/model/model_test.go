@@ -72,7 +72,7 @@ func TestFitStack(t *testing.T) {
 			cat[k] = 1.0 / float64(NCategory)
 		}
 		var x [StackWidth]float64
-		StackInputs(&x, logit, &in, &cat)
+		StackInputs(&x, logit, &in, &cat, 0)
 		xs, ys = append(xs, x), append(ys, logit > 0 && !question)
 	}
 	beta := fitStack(xs, ys, 1)

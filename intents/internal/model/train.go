@@ -32,7 +32,12 @@ type TrainConfig struct {
 	Seed         uint64
 	Bags         int     // runs with different example orders, weights averaged (one table, no cost at inference)
 	UrgentL2     float64 // weight decay of the urgent head (0: L2)
+	// UrgentFeatures is what the urgent head reads: 0 all features, 1 no
+	// token 2-3-grams nor character grams, 2 concept features only.
+	UrgentFeatures int
 }
+
+const bucketMask = 1<<30 - 1
 
 // DefaultTrainConfig is the configuration the shipped model is trained with.
 var DefaultTrainConfig = TrainConfig{
@@ -62,7 +67,7 @@ type Report struct {
 
 type featured struct {
 	feats []uint32
-	value float64
+	value float64 // of n-gram features; concept features are worth ConceptValue
 	Example
 }
 
@@ -79,18 +84,24 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		norm = AppendNormalized(norm[:0], ex.Text)
 		fs := AppendFeatures(nil, norm, cfg.Buckets)
 		clear(seen)
-		for _, f := range fs {
+		grams := 0
+		for j, f := range fs {
+			if f&ConceptBit == 0 {
+				grams++
+			}
+			f &= uint32(cfg.Buckets - 1)
+			fs[j] = f | fs[j]&(ConceptBit|GramBit)
 			if !seen[f] {
 				seen[f] = true
 				df[f]++
 			}
 		}
-		v := featureValue(len(fs))
+		v := featureValue(grams)
 		data[i] = featured{feats: fs, value: v, Example: ex}
 	}
 	kept := 0
 	for i := range data { // drop rare features from training; they keep weight 0
-		data[i].feats = slices.DeleteFunc(data[i].feats, func(f uint32) bool { return int(df[f]) < cfg.MinDF })
+		data[i].feats = slices.DeleteFunc(data[i].feats, func(f uint32) bool { return int(df[f&bucketMask]) < cfg.MinDF })
 	}
 	for _, d := range df {
 		if int(d) >= cfg.MinDF {
@@ -179,7 +190,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 	raw := make([]float64, len(data))
 	for i, d := range data {
 		u := math.Min(math.Max(preds[i].s.Urgent, 1e-12), 1-1e-12)
-		StackInputs(&xs[i], math.Log(u/(1-u)), &preds[i].s.Intent, &preds[i].s.Category)
+		StackInputs(&xs[i], math.Log(u/(1-u)), &preds[i].s.Intent, &preds[i].s.Category, preds[i].s.Concepts)
 		ys[i], raw[i] = d.Urgent, preds[i].s.Urgent
 	}
 	stacked := make([]float64, len(data))
@@ -238,7 +249,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		}
 	}
 	slices.SortFunc(hard, func(a, b scored) int { return cmpFloat(a.p, b.p) })
-	for _, h := range hard[:min(12, len(hard))] {
+	for _, h := range hard[:min(FalseAlarmList/10+12, len(hard))] {
 		rep.HardestUrgent = append(rep.HardestUrgent, fmt.Sprintf("%.4f %s", h.p, h.text))
 	}
 	var alarms []scored
@@ -248,7 +259,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		}
 	}
 	slices.SortFunc(alarms, func(a, b scored) int { return cmpFloat(b.p, a.p) })
-	for _, h := range alarms[:min(25, len(alarms))] {
+	for _, h := range alarms[:min(FalseAlarmList, len(alarms))] {
 		rep.FalseAlarms = append(rep.FalseAlarms, fmt.Sprintf("%.4f %s", h.p, h.text))
 	}
 	precisionAt := func(t float64) float64 {
@@ -318,6 +329,9 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 
 // precisionAtRecall returns the highest threshold keeping the target recall
 // and the precision there.
+// FalseAlarmList is how many false alarms Report lists.
+var FalseAlarmList = 25
+
 func precisionAtRecall(p []float64, y []bool, target float64) (thr, precision float64) {
 	var pos []float64
 	for i, v := range p {
@@ -432,9 +446,13 @@ func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]f
 			d := &data[idx]
 			z = bias
 			for _, f := range d.feats {
-				row := w[int(f)*Width:][:Width]
+				v := d.value
+				if f&ConceptBit != 0 {
+					v = ConceptValue
+				}
+				row := w[int(f&bucketMask)*Width:][:Width]
 				for k := range Width {
-					z[k] += row[k] * d.value
+					z[k] += row[k] * v
 				}
 			}
 			softmax(z[:NIntent], p[:NIntent])
@@ -463,9 +481,17 @@ func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]f
 				bias[k] -= cfg.LearnRate * grad[k] / math.Sqrt(gb[k]+1e-8)
 			}
 			for _, f := range d.feats {
-				base := int(f) * Width
+				v := d.value
+				if f&ConceptBit != 0 {
+					v = ConceptValue
+				}
+				base := int(f&bucketMask) * Width
+				urgentToo := cfg.UrgentFeatures == 0 || cfg.UrgentFeatures == 1 && f&GramBit == 0 || f&ConceptBit != 0
 				for k := range Width {
-					gk := grad[k]*d.value + l2[k]*w[base+k]
+					if k == offUrgent && !urgentToo {
+						continue
+					}
+					gk := grad[k]*v + l2[k]*w[base+k]
 					if gk == 0 {
 						continue
 					}
@@ -479,7 +505,7 @@ func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]f
 }
 
 func quantise(w []float64, bias [Width]float64, buckets int) *Model {
-	m := &Model{Buckets: buckets, rows: make([]int8, len(w))}
+	m := &Model{Buckets: buckets, rows: make([]int8, len(w)), stackFeats: stackBuckets(buckets)}
 	head := func(k int) int {
 		switch {
 		case k < NIntent:

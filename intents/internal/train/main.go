@@ -3,7 +3,7 @@
 // `go generate ./intents` and is deterministic: the same corpus gives the
 // same bytes. It never reads heldout.jsonl; that file is for evaluation only.
 //
-//	go run ./intents/internal/train -in intents/corpus/train.jsonl -out intents/model.bin
+//	go run ./intents/internal/train -in intents/corpus/train.jsonl,intents/corpus/train_extra.jsonl -out intents/model.bin
 package main
 
 import (
@@ -31,7 +31,7 @@ type line struct {
 }
 
 func main() {
-	in := flag.String("in", "corpus/train.jsonl", "labelled training lines")
+	in := flag.String("in", "corpus/train.jsonl", "labelled training lines, comma-separated files")
 	out := flag.String("out", "model.bin", "model file to write")
 	verbose := flag.Bool("v", false, "list the urgent lines the model finds hardest")
 	cfg := model.DefaultTrainConfig
@@ -43,13 +43,20 @@ func main() {
 	flag.IntVar(&cfg.Buckets, "buckets", cfg.Buckets, "feature buckets, a power of two (experiments only)")
 	flag.IntVar(&cfg.Bags, "bags", cfg.Bags, "averaged runs (experiments only)")
 	flag.Float64Var(&cfg.UrgentL2, "ul2", cfg.UrgentL2, "urgent head weight decay (experiments only)")
+	flag.Float64Var(&model.ConceptValue, "cv", model.ConceptValue, "concept feature value (experiments only)")
+	flag.IntVar(&cfg.UrgentFeatures, "uf", cfg.UrgentFeatures, "urgent head features: 0 all, 1 unigrams and concepts, 2 concepts (experiments only)")
+	flag.IntVar(&model.FalseAlarmList, "alarms", model.FalseAlarmList, "false alarms listed with -v")
 	flag.Parse()
-	if strings.Contains(filepath.Base(*in), "heldout") {
-		log.Fatal("train: refusing to train on a held-out file")
-	}
-	exs, err := read(*in)
-	if err != nil {
-		log.Fatal(err)
+	var exs []model.Example
+	for _, path := range strings.Split(*in, ",") {
+		if strings.Contains(filepath.Base(path), "heldout") {
+			log.Fatal("train: refusing to train on a held-out file")
+		}
+		more, err := read(path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		exs = append(exs, more...)
 	}
 	m, rep := model.Train(exs, cfg)
 	var buf bytes.Buffer
