@@ -57,6 +57,7 @@ var concepts = [...][]string{
 	{"态度", "凶", "骂", "不耐烦", "没礼貌", "不理", "推卸", "大呼小叫", "rude", "attitude", "impolite", "unprofessional", "shouted", "yelled", "ignored", "arrogant"},
 	{"办理", "手续", "申请", "需要什么", "要带", "流程", "apply", "application", "procedure", "process", "documents", "form", "how do i", "how can i", "where can i", "can i"},
 	{"建议", "希望", "考虑", "表扬", "好评", "满意", "suggest", "suggestion", "would be nice", "praise", "great job", "well done"},
+	{"滴水", "在滴", "一直滴", "滴答", "渗水", "渗", "潮湿", "湿了", "水渍", "水印", "发霉", "霉", "关不紧", "drip", "dripping", "drips", "damp", "stain", "stains", "seeping", "seep", "moist", "mould", "mold", "condensation"},
 	{"不急", "唔急", "不着急", "不紧急", "有空", "得闲", "方便的时候", "慢慢", "not urgent", "no rush", "no hurry", "when convenient", "whenever", "when you have time"},
 }
 
@@ -67,7 +68,7 @@ var concepts = [...][]string{
 // about" without listing every combination.
 const (
 	eventConcepts = 1<<0 | 1<<1 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<11 | 1<<33 | 1<<34 | 1<<35 | 1<<38
-	calmConcepts  = 1<<15 | 1<<17 | 1<<18 | 1<<32 | 1<<43
+	calmConcepts  = 1<<15 | 1<<17 | 1<<18 | 1<<32 | 1<<44
 	conceptEvent  = 62
 	conceptCalm   = 63
 )

@@ -12,6 +12,7 @@ const (
 	tagTri   = 0x165667B19E3779F9
 	tagChar3 = 0x27D4EB2F165667C5
 	tagChar4 = 0x85EBCA77C2B2AE63
+	tagStem  = 0xD6E8FEB86659FD93
 )
 
 func mix(x uint64) uint64 { // splitmix64 finaliser
@@ -76,6 +77,13 @@ func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 			push(mix(h) | 1)
 			if letters >= 3 && letters == utf8.RuneCount(norm[start:i]) {
 				dst = appendCharGrams(dst, norm[start:i], shift)
+				if stem := Stem(norm[start:i]); len(stem) < i-start {
+					var h uint64 = 0xCBF29CE484222325
+					for _, c := range stem {
+						h = (h ^ uint64(c)) * 0x100000001B3
+					}
+					emit(h^tagStem, 0)
+				}
 			}
 		default:
 			push(mix(uint64(r)+0x10000000) | 1)
@@ -128,4 +136,33 @@ func log2(n int) int {
 		k++
 	}
 	return k
+}
+
+// Stem strips one simple English suffix from a lower-case word: "leaking",
+// "leaked", "leaks" → "leak"; "flooding" → "flood"; "stopped" → "stop".
+// Short words and non-ASCII words are returned as they are.
+func Stem(w []byte) []byte {
+	n := len(w)
+	for _, c := range w {
+		if c >= 0x80 {
+			return w
+		}
+	}
+	switch {
+	case n >= 6 && string(w[n-3:]) == "ing":
+		w = w[:n-3]
+	case n >= 5 && string(w[n-2:]) == "ed":
+		w = w[:n-2]
+	case n >= 5 && string(w[n-3:]) == "ies":
+		return w[:n-2] // "flies" → "fli", as "fly" is not recoverable; consistent is enough
+	case n >= 4 && w[n-1] == 's' && w[n-2] != 's' && w[n-2] != 'u' && w[n-2] != 'i':
+		return w[:n-1]
+	default:
+		return w
+	}
+	// "stopped" → "stopp" → "stop"
+	if m := len(w); m >= 4 && w[m-1] == w[m-2] && w[m-1] != 'l' && w[m-1] != 's' {
+		w = w[:m-1]
+	}
+	return w
 }

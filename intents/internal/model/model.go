@@ -37,7 +37,12 @@ type Model struct {
 	Scales          [3]float32     // int8 → float per head (intent, urgent, category)
 	Bias            [Width]float32 // per output
 	Temperature     float32        // intent logits are divided by it (calibration)
-	UrgentThreshold float32        // urgent when P(urgent) >= it
+	UrgentThreshold float32        // urgent when P(urgent) >= it (see IsUrgent)
+	// UrgentSure is the second level: at or above it a message is urgent
+	// whatever it says; between UrgentThreshold and it, only when it names
+	// an emergency event and nothing marks it hypothetical, past, over,
+	// negated or not urgent. At or below UrgentThreshold: one threshold.
+	UrgentSure float32
 	// Stack is the second-stage urgency model: logistic regression over
 	// StackInputs; all zero means P(urgent) is the urgent head's alone.
 	Stack [StackWidth]float32
@@ -54,7 +59,7 @@ type Model struct {
 const StackWidth = 2 + NIntent + NCategory + len(StackConcepts)
 
 // StackConcepts are the concept groups the second stage sees directly.
-var StackConcepts = [...]int{conceptEvent, conceptCalm, 12, 13, 14, 16, 32, 33, 9, 10}
+var StackConcepts = [...]int{conceptEvent, conceptCalm, 12, 13, 14, 16, 32, 33, 9, 10, 43, 21}
 
 // StackInputs fills x from first-stage outputs and the stack concepts
 // present (bit k for StackConcepts[k]).
@@ -78,6 +83,20 @@ func stackBuckets(buckets int) (b [len(StackConcepts)]uint32) {
 		b[k] = conceptFeature(id, shift)
 	}
 	return b
+}
+
+// IsUrgent is the model's urgency decision for scores from Predict.
+func (m *Model) IsUrgent(s *Scores) bool {
+	p := float32(s.Urgent)
+	return p >= max(m.UrgentThreshold, m.UrgentSure) || p >= m.UrgentThreshold && EventGate(s.Concepts)
+}
+
+// EventGate reports whether stack concepts (Scores.Concepts) name an
+// emergency event with no hypothetical, past, resolved, negated or
+// not-urgent marker.
+func EventGate(concepts uint32) bool {
+	const signs = 1<<0 | 1<<2 | 1<<3 | 1<<4 | 1<<7 | 1<<8 // event, hurry, fear, vulnerable, escalating, outage
+	return concepts&signs != 0 && concepts&2 == 0
 }
 
 // Scores are a model's outputs for one message.
@@ -199,6 +218,7 @@ func (m *Model) Encode(w io.Writer) error {
 	}
 	hdr = le.AppendUint32(hdr, math.Float32bits(m.Temperature))
 	hdr = le.AppendUint32(hdr, math.Float32bits(m.UrgentThreshold))
+	hdr = le.AppendUint32(hdr, math.Float32bits(m.UrgentSure))
 	for _, f := range m.Stack {
 		hdr = le.AppendUint32(hdr, math.Float32bits(f))
 	}
@@ -246,7 +266,7 @@ func Decode(data []byte) (*Model, error) {
 	}
 	raw = raw[len(magic):]
 	le := binary.LittleEndian
-	const hdrLen = 4 * (2 + 3 + Width + 2 + StackWidth)
+	const hdrLen = 4 * (2 + 3 + Width + 3 + StackWidth)
 	if len(raw) < hdrLen {
 		return nil, errors.New("decode model: short header")
 	}
@@ -263,8 +283,9 @@ func Decode(data []byte) (*Model, error) {
 	}
 	m.Temperature = f(3 + Width)
 	m.UrgentThreshold = f(4 + Width)
+	m.UrgentSure = f(5 + Width)
 	for i := range m.Stack {
-		m.Stack[i] = f(5 + Width + i)
+		m.Stack[i] = f(6 + Width + i)
 	}
 	raw = raw[hdrLen:]
 	m.stackFeats = stackBuckets(m.Buckets)

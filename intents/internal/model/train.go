@@ -35,14 +35,16 @@ type TrainConfig struct {
 	// UrgentFeatures is what the urgent head reads: 0 all features, 1 no
 	// token 2-3-grams nor character grams, 2 concept features only.
 	UrgentFeatures int
+	TwoLevel       bool    // choose Model.UrgentSure out of fold
+	Dropout        float64 // chance of dropping each n-gram feature of an example in an epoch
 }
 
 const bucketMask = 1<<30 - 1
 
 // DefaultTrainConfig is the configuration the shipped model is trained with.
 var DefaultTrainConfig = TrainConfig{
-	Buckets: 1 << 17, Epochs: 30, LearnRate: 0.3, L2: 1e-6, MinDF: 2,
-	UrgentWeight: 3, UrgentRecall: 0.99, Folds: 5, Seed: 20261124, Bags: 1,
+	Buckets: 1 << 17, Epochs: 30, LearnRate: 0.2, L2: 1e-6, MinDF: 2,
+	UrgentWeight: 3, UrgentRecall: 0.99, Folds: 5, Seed: 20261124, Bags: 3,
 }
 
 // Report describes a training run, from out-of-fold predictions.
@@ -58,11 +60,14 @@ type Report struct {
 	StackUrgentPrec float64 // the same with the second stage (used when higher)
 	ECE             float64 // expected calibration error of intent confidence, 10 bins, after temperature
 	UrgentThreshold float64
+	UrgentSure      float64 // second level, see Model.UrgentSure
 	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
 	FalseAlarms     []string     // non-urgent examples they scored highest
 	UrgentCurve     [][3]float64 // recall target, threshold, precision
 	LangAccuracy    map[string]float64
 	FalseAlarmRate  float64 // out of fold, non-urgent examples flagged urgent at the threshold
+	Confusion       [NIntent][NIntent]int // out of fold, rows labelled, columns predicted
+	Mistakes        []string              // out-of-fold intent errors: labelled→predicted text
 }
 
 type featured struct {
@@ -287,9 +292,17 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		miss := int(math.Floor((1 - cfg.UrgentRecall) * float64(len(pos))))
 		thr = math.Min(0.5, pos[miss]*0.999)
 	}
+	sure := thr
+	if cfg.TwoLevel && len(pos) > 0 {
+		thr, sure = chooseTwoLevel(preds2scores(len(data), func(i int) *Scores { return &preds[i].s }), ys, cfg.UrgentRecall, thr)
+	}
+	isUrgent := func(s *Scores) bool {
+		m := Model{UrgentThreshold: float32(thr), UrgentSure: float32(sure)}
+		return m.IsUrgent(s)
+	}
 	tp, fp := 0, 0
 	for i, d := range data {
-		if preds[i].s.Urgent >= thr {
+		if isUrgent(&preds[i].s) {
 			if d.Urgent {
 				tp++
 			} else {
@@ -298,6 +311,13 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		}
 	}
 	rep.FalseAlarmRate = ratio(fp, len(data)-len(pos))
+	for i, d := range data {
+		p := argmax(preds[i].s.Intent[:])
+		rep.Confusion[d.Intent][p]++
+		if p != d.Intent {
+			rep.Mistakes = append(rep.Mistakes, fmt.Sprintf("%s→%s %.2f %s", Intents[d.Intent], Intents[p], preds[i].s.Intent[p], d.Text))
+		}
+	}
 	langN, langOK := map[string]int{}, map[string]int{}
 	for i, d := range data {
 		if d.Lang == "" {
@@ -318,17 +338,89 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 	rep.OOFCategoryAcc = ratio(catOK, catN)
 	rep.OOFUrgentRecall = ratio(tp, len(pos))
 	rep.OOFUrgentPrec = ratio(tp, tp+fp)
-	rep.Temperature, rep.UrgentThreshold = bestT, thr
+	rep.Temperature, rep.UrgentThreshold, rep.UrgentSure = bestT, thr, sure
 
 	m := fit(data, cfg)
 	m.Temperature = float32(bestT)
 	m.UrgentThreshold = float32(thr)
+	m.UrgentSure = float32(sure)
 	m.Stack = stack
 	return m, rep
 }
 
 // precisionAtRecall returns the highest threshold keeping the target recall
 // and the precision there.
+func preds2scores(n int, at func(int) *Scores) []*Scores {
+	out := make([]*Scores, n)
+	for i := range out {
+		out[i] = at(i)
+	}
+	return out
+}
+
+// chooseTwoLevel picks the urgent threshold and the second level (see
+// Model.UrgentSure) that flag the fewest non-urgent examples while keeping the
+// target recall, from out-of-fold scores. single is the one-threshold answer,
+// kept when nothing does better.
+func chooseTwoLevel(ss []*Scores, y []bool, target, single float64) (thr, sure float64) {
+	var pos []float64
+	for i, s := range ss {
+		if y[i] {
+			pos = append(pos, s.Urgent)
+		}
+	}
+	slices.Sort(pos)
+	allowed := int(math.Floor((1 - target) * float64(len(pos))))
+	count := func(thr, sure float64) (misses, fps int) {
+		m := Model{UrgentThreshold: float32(thr), UrgentSure: float32(sure)}
+		for i, s := range ss {
+			u := m.IsUrgent(s)
+			switch {
+			case y[i] && !u:
+				misses++
+			case !y[i] && u:
+				fps++
+			}
+		}
+		return misses, fps
+	}
+	thr, sure = single, single
+	_, best := count(single, single)
+	for q := 0.01; q <= 0.99; q += 0.01 { // the second level at the q-quantile of urgent scores
+		s := pos[int(q*float64(len(pos)))]
+		// lowest-scored urgent examples that the gate lets through below s
+		var gated []float64
+		missed := 0
+		for i, sc := range ss {
+			if !y[i] || sc.Urgent >= s {
+				continue
+			}
+			if EventGate(sc.Concepts) {
+				gated = append(gated, sc.Urgent)
+			} else {
+				missed++
+			}
+		}
+		if missed > allowed {
+			continue
+		}
+		t := s
+		if len(gated) > 0 {
+			slices.Sort(gated)
+			k := allowed - missed
+			if k >= len(gated) {
+				continue // no need for a lower threshold: one level at s would do; covered by single
+			}
+			t = gated[k] * 0.999
+		}
+		t = math.Min(t, 0.5)
+		if misses, fps := count(t, s); misses <= allowed && fps < best {
+			thr, sure, best = t, s, fps
+		}
+	}
+	return thr, sure
+}
+
 // FalseAlarmList is how many false alarms Report lists.
 var FalseAlarmList = 25
 
@@ -434,6 +526,7 @@ func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]f
 		l2[offUrgent] = cfg.UrgentL2
 	}
 	rng := rand.New(rand.NewPCG(seed, uint64(len(data))))
+	var kept []uint32
 	order := make([]int, len(data))
 	for i := range order {
 		order[i] = i
@@ -445,8 +538,22 @@ func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]f
 		for _, idx := range order {
 			d := &data[idx]
 			z = bias
-			for _, f := range d.feats {
-				v := d.value
+			feats := d.feats
+			if cfg.Dropout > 0 { // drop n-gram features at random, keep concepts; rescale the rest
+				kept = kept[:0]
+				for _, f := range d.feats {
+					if f&ConceptBit != 0 || rng.Float64() >= cfg.Dropout {
+						kept = append(kept, f)
+					}
+				}
+				feats = kept
+			}
+			scale := 1.0
+			if cfg.Dropout > 0 {
+				scale = 1 / (1 - cfg.Dropout)
+			}
+			for _, f := range feats {
+				v := d.value * scale
 				if f&ConceptBit != 0 {
 					v = ConceptValue
 				}
@@ -480,8 +587,8 @@ func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]f
 				gb[k] += grad[k] * grad[k]
 				bias[k] -= cfg.LearnRate * grad[k] / math.Sqrt(gb[k]+1e-8)
 			}
-			for _, f := range d.feats {
-				v := d.value
+			for _, f := range feats {
+				v := d.value * scale
 				if f&ConceptBit != 0 {
 					v = ConceptValue
 				}

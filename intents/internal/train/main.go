@@ -46,6 +46,8 @@ func main() {
 	flag.Float64Var(&model.ConceptValue, "cv", model.ConceptValue, "concept feature value (experiments only)")
 	flag.IntVar(&cfg.UrgentFeatures, "uf", cfg.UrgentFeatures, "urgent head features: 0 all, 1 unigrams and concepts, 2 concepts (experiments only)")
 	flag.IntVar(&model.FalseAlarmList, "alarms", model.FalseAlarmList, "false alarms listed with -v")
+	flag.BoolVar(&cfg.TwoLevel, "twolevel", cfg.TwoLevel, "two-level urgency decision (experiments only)")
+	flag.Float64Var(&cfg.Dropout, "dropout", cfg.Dropout, "n-gram feature dropout (experiments only)")
 	flag.Parse()
 	var exs []model.Example
 	for _, path := range strings.Split(*in, ",") {
@@ -68,8 +70,8 @@ func main() {
 	}
 	fmt.Fprintf(os.Stderr, "train: %d examples, %d features kept, %d bytes written to %s\n",
 		rep.Examples, rep.Features, buf.Len(), *out)
-	fmt.Fprintf(os.Stderr, "train: out-of-fold accuracy=%.4f category=%.4f urgent recall=%.4f precision=%.4f; temperature=%.2f urgent threshold=%.4f\n",
-		rep.OOFAccuracy, rep.OOFCategoryAcc, rep.OOFUrgentRecall, rep.OOFUrgentPrec, rep.Temperature, rep.UrgentThreshold)
+	fmt.Fprintf(os.Stderr, "train: out-of-fold accuracy=%.4f category=%.4f urgent recall=%.4f precision=%.4f; temperature=%.2f urgent threshold=%.4f second level=%.4f\n",
+		rep.OOFAccuracy, rep.OOFCategoryAcc, rep.OOFUrgentRecall, rep.OOFUrgentPrec, rep.Temperature, rep.UrgentThreshold, rep.UrgentSure)
 	fmt.Fprintf(os.Stderr, "train: urgent precision at target recall: head alone %.4f, with second stage %.4f\n", rep.RawUrgentPrec, rep.StackUrgentPrec)
 	fmt.Fprintf(os.Stderr, "train: out-of-fold calibration error of confidence (ECE, 10 bins): %.4f\n", rep.ECE)
 	fmt.Fprintf(os.Stderr, "train: out-of-fold false-alarm rate at the threshold: %.4f\n", rep.FalseAlarmRate)
@@ -77,12 +79,18 @@ func main() {
 	for _, l := range langs {
 		fmt.Fprintf(os.Stderr, "train: out-of-fold accuracy lang %-8s %.4f\n", l, rep.LangAccuracy[l])
 	}
+	for i, row := range rep.Confusion {
+		fmt.Fprintf(os.Stderr, "train: out-of-fold confusion %-9s %v\n", model.Intents[i], row)
+	}
 	for _, c := range rep.UrgentCurve {
 		fmt.Fprintf(os.Stderr, "train: urgent recall target %.2f: threshold %.4f precision %.4f\n", c[0], c[1], c[2])
 	}
 	if *verbose {
 		for _, h := range rep.HardestUrgent {
 			fmt.Fprintf(os.Stderr, "train: hardest urgent: %s\n", h)
+		}
+		for _, h := range rep.Mistakes {
+			fmt.Fprintf(os.Stderr, "train: mistake: %s\n", h)
 		}
 		for _, h := range rep.FalseAlarms {
 			fmt.Fprintf(os.Stderr, "train: false alarm: %s\n", h)
