@@ -10,7 +10,7 @@ import (
 	"concierge/intents/internal/model"
 )
 
-//go:generate go run ./internal/train -in corpus/train.jsonl -out model.bin
+//go:generate go run ./internal/train -in corpus/train.jsonl,corpus/train_extra.jsonl -out model.bin
 
 //go:embed model.bin
 var modelFile []byte
@@ -66,7 +66,7 @@ func (l *Local) Understand(_ context.Context, text string) (Result, error) {
 	r := Result{
 		Intent:     intentsOrder[ii],
 		Confidence: s.Intent[ii],
-		Urgent:     float32(s.Urgent) >= l.m.UrgentThreshold,
+		Urgent:     l.m.IsUrgent(&s),
 		Category:   categories[ci],
 		Lang:       DetectLang(text, ""),
 		Model:      LocalModelName,

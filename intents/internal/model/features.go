@@ -12,6 +12,7 @@ const (
 	tagTri   = 0x165667B19E3779F9
 	tagChar3 = 0x27D4EB2F165667C5
 	tagChar4 = 0x85EBCA77C2B2AE63
+	tagStem  = 0xD6E8FEB86659FD93
 )
 
 func mix(x uint64) uint64 { // splitmix64 finaliser
@@ -24,7 +25,8 @@ func mix(x uint64) uint64 { // splitmix64 finaliser
 }
 
 // AppendFeatures appends the hashed features of normalised text (see
-// AppendNormalized) to dst, as bucket numbers below buckets (a power of two).
+// AppendNormalized) to dst, as bucket numbers below buckets (a power of two),
+// the kind of feature in the high bits (ConceptBit, GramBit).
 // A message is read as a stream of tokens: each Han character, each other
 // symbol, and each run of letters/digits (a word, digit runs folded to "0");
 // features are token 1-, 2- and 3-grams plus character 3- and 4-grams
@@ -32,14 +34,14 @@ func mix(x uint64) uint64 { // splitmix64 finaliser
 // concepts). It never allocates when dst has room.
 func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 	shift := 64 - uint(log2(buckets))
-	emit := func(h uint64) { dst = append(dst, uint32(mix(h)>>shift)) }
+	emit := func(h uint64, kind uint32) { dst = append(dst, uint32(mix(h)>>shift)|kind) }
 	var p1, p2 uint64 // previous token hashes, 0 when none
 	push := func(t uint64) {
-		emit(t ^ tagUni)
+		emit(t^tagUni, 0)
 		if p1 != 0 {
-			emit(mix(p1^tagBi) ^ t)
+			emit(mix(p1^tagBi)^t, GramBit)
 			if p2 != 0 {
-				emit(mix(mix(p2^tagTri)^p1) ^ t)
+				emit(mix(mix(p2^tagTri)^p1)^t, GramBit)
 			}
 		}
 		p2, p1 = p1, t
@@ -75,6 +77,13 @@ func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 			push(mix(h) | 1)
 			if letters >= 3 && letters == utf8.RuneCount(norm[start:i]) {
 				dst = appendCharGrams(dst, norm[start:i], shift)
+				if stem := Stem(norm[start:i]); len(stem) < i-start {
+					var h uint64 = 0xCBF29CE484222325
+					for _, c := range stem {
+						h = (h ^ uint64(c)) * 0x100000001B3
+					}
+					emit(h^tagStem, 0)
+				}
 			}
 		default:
 			push(mix(uint64(r)+0x10000000) | 1)
@@ -94,10 +103,10 @@ func appendCharGrams(dst []uint32, word []byte, shift uint) []uint32 {
 		w[0], w[1], w[2], w[3] = w[1], w[2], w[3], uint64(r)
 		count++
 		if count >= 3 {
-			dst = append(dst, uint32(mix(((w[1]*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar3)>>shift))
+			dst = append(dst, uint32(mix(((w[1]*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar3)>>shift)|GramBit)
 		}
 		if count >= 4 {
-			dst = append(dst, uint32(mix((((w[0]*0x100000001B3^w[1])*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar4)>>shift))
+			dst = append(dst, uint32(mix((((w[0]*0x100000001B3^w[1])*0x100000001B3^w[2])*0x100000001B3^w[3])^tagChar4)>>shift)|GramBit)
 		}
 	}
 	for _, r := range string(word) {
@@ -106,6 +115,10 @@ func appendCharGrams(dst []uint32, word []byte, shift uint) []uint32 {
 	add('>')
 	return dst
 }
+
+// GramBit marks token 2- and 3-grams and character grams (the bucket is in
+// the low bits; see ConceptBit for concept features).
+const GramBit = 1 << 30
 
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
@@ -123,4 +136,33 @@ func log2(n int) int {
 		k++
 	}
 	return k
+}
+
+// Stem strips one simple English suffix from a lower-case word: "leaking",
+// "leaked", "leaks" → "leak"; "flooding" → "flood"; "stopped" → "stop".
+// Short words and non-ASCII words are returned as they are.
+func Stem(w []byte) []byte {
+	n := len(w)
+	for _, c := range w {
+		if c >= 0x80 {
+			return w
+		}
+	}
+	switch {
+	case n >= 6 && string(w[n-3:]) == "ing":
+		w = w[:n-3]
+	case n >= 5 && string(w[n-2:]) == "ed":
+		w = w[:n-2]
+	case n >= 5 && string(w[n-3:]) == "ies":
+		return w[:n-2] // "flies" → "fli", as "fly" is not recoverable; consistent is enough
+	case n >= 4 && w[n-1] == 's' && w[n-2] != 's' && w[n-2] != 'u' && w[n-2] != 'i':
+		return w[:n-1]
+	default:
+		return w
+	}
+	// "stopped" → "stopp" → "stop"
+	if m := len(w); m >= 4 && w[m-1] == w[m-2] && w[m-1] != 'l' && w[m-1] != 's' {
+		w = w[:m-1]
+	}
+	return w
 }

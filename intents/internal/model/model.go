@@ -28,7 +28,7 @@ const (
 	offCat    = NIntent + 1
 )
 
-const magic = "CONCIERGE-INTENTS-2\n"
+const magic = "CONCIERGE-INTENTS-3\n"
 
 // Model is a trained linear model over hashed features, quantised to int8
 // weights per head. It is read-only after Decode, safe for concurrent use.
@@ -37,20 +37,33 @@ type Model struct {
 	Scales          [3]float32     // int8 → float per head (intent, urgent, category)
 	Bias            [Width]float32 // per output
 	Temperature     float32        // intent logits are divided by it (calibration)
-	UrgentThreshold float32        // urgent when P(urgent) >= it
+	UrgentThreshold float32        // urgent when P(urgent) >= it (see IsUrgent)
+	// UrgentSure is the second level: at or above it a message is urgent
+	// whatever it says; between UrgentThreshold and it, only when it names
+	// an emergency event and nothing marks it hypothetical, past, over,
+	// negated or not urgent. At or below UrgentThreshold: one threshold.
+	UrgentSure float32
 	// Stack is the second-stage urgency model: logistic regression over
 	// StackInputs; all zero means P(urgent) is the urgent head's alone.
 	Stack [StackWidth]float32
 	rows  []int8 // Buckets × Width
+	// stackFeats are the features of StackConcepts for Buckets.
+	stackFeats [len(StackConcepts)]uint32
 }
 
 // StackWidth is the number of second-stage inputs: a constant, the urgent
-// head's logit, and the log-probabilities of the intents and categories
-// (before temperature), so urgency can depend on what the message is.
-const StackWidth = 2 + NIntent + NCategory
+// head's logit, the log-probabilities of the intents and categories (before
+// temperature), so urgency can depend on what the message is, and one
+// indicator per stack concept (see StackConcepts): whether the message names
+// an emergency event, is hypothetical, past or negated, asks a question...
+const StackWidth = 2 + NIntent + NCategory + len(StackConcepts)
 
-// StackInputs fills x from first-stage outputs.
-func StackInputs(x *[StackWidth]float64, urgentLogit float64, intent *[NIntent]float64, category *[NCategory]float64) {
+// StackConcepts are the concept groups the second stage sees directly.
+var StackConcepts = [...]int{conceptEvent, conceptCalm, 12, 13, 14, 16, 32, 33, 9, 10, 43, 21}
+
+// StackInputs fills x from first-stage outputs and the stack concepts
+// present (bit k for StackConcepts[k]).
+func StackInputs(x *[StackWidth]float64, urgentLogit float64, intent *[NIntent]float64, category *[NCategory]float64, concepts uint32) {
 	x[0], x[1] = 1, urgentLogit
 	for k, p := range intent {
 		x[2+k] = math.Max(math.Log(p), -20)
@@ -58,6 +71,32 @@ func StackInputs(x *[StackWidth]float64, urgentLogit float64, intent *[NIntent]f
 	for k, p := range category {
 		x[2+NIntent+k] = math.Max(math.Log(p), -20)
 	}
+	for k := range StackConcepts {
+		x[2+NIntent+NCategory+k] = float64(concepts >> k & 1)
+	}
+}
+
+// stackBuckets returns the feature of each stack concept for a bucket count.
+func stackBuckets(buckets int) (b [len(StackConcepts)]uint32) {
+	shift := 64 - uint(log2(buckets))
+	for k, id := range StackConcepts {
+		b[k] = conceptFeature(id, shift)
+	}
+	return b
+}
+
+// IsUrgent is the model's urgency decision for scores from Predict.
+func (m *Model) IsUrgent(s *Scores) bool {
+	p := float32(s.Urgent)
+	return p >= max(m.UrgentThreshold, m.UrgentSure) || p >= m.UrgentThreshold && EventGate(s.Concepts)
+}
+
+// EventGate reports whether stack concepts (Scores.Concepts) name an
+// emergency event with no hypothetical, past, resolved, negated or
+// not-urgent marker.
+func EventGate(concepts uint32) bool {
+	const signs = 1<<0 | 1<<2 | 1<<3 | 1<<4 | 1<<7 | 1<<8 // event, hurry, fear, vulnerable, escalating, outage
+	return concepts&signs != 0 && concepts&2 == 0
 }
 
 // Scores are a model's outputs for one message.
@@ -65,19 +104,35 @@ type Scores struct {
 	Intent   [NIntent]float64   // probabilities, calibrated
 	Urgent   float64            // probability
 	Category [NCategory]float64 // probabilities
+	Concepts uint32             // bit k: StackConcepts[k] present
 }
 
 // Predict scores a message from its features (see AppendFeatures).
 func (m *Model) Predict(feats []uint32, s *Scores) {
-	var acc [Width]int32
+	var acc, cacc [Width]int32
+	s.Concepts = 0
 	mask := uint32(m.Buckets - 1)
+	grams := 0
 	for _, f := range feats {
 		row := m.rows[int(f&mask)*Width:][:Width]
+		if f&ConceptBit != 0 {
+			for k, w := range row {
+				cacc[k] += int32(w)
+			}
+			for k, sf := range m.stackFeats {
+				if f == sf {
+					s.Concepts |= 1 << k
+				}
+			}
+			continue
+		}
+		grams++
 		for k, w := range row {
 			acc[k] += int32(w)
 		}
 	}
-	norm := float32(featureValue(len(feats)))
+	norm := float32(featureValue(grams))
+	cv := float32(ConceptValue)
 	var z [Width]float64
 	for k := range z {
 		sc := m.Scales[0]
@@ -86,14 +141,14 @@ func (m *Model) Predict(feats []uint32, s *Scores) {
 		} else if k >= offCat {
 			sc = m.Scales[2]
 		}
-		z[k] = float64(float32(acc[k])*sc*norm + m.Bias[k])
+		z[k] = float64((float32(acc[k])*norm+float32(cacc[k])*cv)*sc + m.Bias[k])
 	}
 	softmax(z[:NIntent], s.Intent[:])
 	softmax(z[offCat:], s.Category[:])
 	s.Urgent = sigmoid(z[offUrgent])
 	if m.Stack != ([StackWidth]float32{}) {
 		var x [StackWidth]float64
-		StackInputs(&x, z[offUrgent], &s.Intent, &s.Category)
+		StackInputs(&x, z[offUrgent], &s.Intent, &s.Category, s.Concepts)
 		dot := 0.0
 		for k, w := range m.Stack {
 			dot += float64(w) * x[k]
@@ -112,6 +167,14 @@ func (m *Model) Predict(feats []uint32, s *Scores) {
 // normalisation, so that a message of two or three features ("...", "在吗")
 // cannot reach extreme scores on so little evidence.
 const NormPad = 16.0
+
+// ConceptBit marks a concept feature (see AppendFeatures): its value is
+// ConceptValue whatever the message's length, where n-gram features are
+// length-normalised, so a long message does not dilute "gas" or "trapped".
+const ConceptBit = 1 << 31
+
+// ConceptValue is the value of each concept feature present.
+var ConceptValue = 0.25
 
 // featureValue is the value of each feature of a message with n features.
 func featureValue(n int) float64 { return 1 / math.Sqrt(float64(n)+NormPad) }
@@ -155,6 +218,7 @@ func (m *Model) Encode(w io.Writer) error {
 	}
 	hdr = le.AppendUint32(hdr, math.Float32bits(m.Temperature))
 	hdr = le.AppendUint32(hdr, math.Float32bits(m.UrgentThreshold))
+	hdr = le.AppendUint32(hdr, math.Float32bits(m.UrgentSure))
 	for _, f := range m.Stack {
 		hdr = le.AppendUint32(hdr, math.Float32bits(f))
 	}
@@ -202,7 +266,7 @@ func Decode(data []byte) (*Model, error) {
 	}
 	raw = raw[len(magic):]
 	le := binary.LittleEndian
-	const hdrLen = 4 * (2 + 3 + Width + 2 + StackWidth)
+	const hdrLen = 4 * (2 + 3 + Width + 3 + StackWidth)
 	if len(raw) < hdrLen {
 		return nil, errors.New("decode model: short header")
 	}
@@ -219,10 +283,12 @@ func Decode(data []byte) (*Model, error) {
 	}
 	m.Temperature = f(3 + Width)
 	m.UrgentThreshold = f(4 + Width)
+	m.UrgentSure = f(5 + Width)
 	for i := range m.Stack {
-		m.Stack[i] = f(5 + Width + i)
+		m.Stack[i] = f(6 + Width + i)
 	}
 	raw = raw[hdrLen:]
+	m.stackFeats = stackBuckets(m.Buckets)
 	m.rows = make([]int8, m.Buckets*Width)
 	b := -1
 	for len(raw) > 0 {

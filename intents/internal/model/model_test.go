@@ -6,11 +6,11 @@ import (
 )
 
 var tiny = []Example{
-	{"水管漏水", 0, false, 0}, {"水龙头漏水了", 0, false, 0}, {"厨房漏水", 0, false, 0},
-	{"煤气泄漏好大味", 0, true, 5}, {"闻到煤气味", 0, true, 5}, {"有煤气味", 0, true, 5},
-	{"楼上太吵了", 1, false, 7}, {"隔壁装修好吵", 1, false, 7}, {"晚上很吵", 1, false, 7},
-	{"管理费多少钱?", 2, false, 13}, {"怎么交管理费?", 2, false, 13}, {"管理费几时交?", 2, false, 13},
-	{"谢谢", 3, false, 16}, {"谢谢你们", 3, false, 16}, {"好的谢谢", 3, false, 16},
+	{"水管漏水", 0, false, 0, ""}, {"水龙头漏水了", 0, false, 0, ""}, {"厨房漏水", 0, false, 0, ""},
+	{"煤气泄漏好大味", 0, true, 5, ""}, {"闻到煤气味", 0, true, 5, ""}, {"有煤气味", 0, true, 5, ""},
+	{"楼上太吵了", 1, false, 7, ""}, {"隔壁装修好吵", 1, false, 7, ""}, {"晚上很吵", 1, false, 7, ""},
+	{"管理费多少钱?", 2, false, 13, ""}, {"怎么交管理费?", 2, false, 13, ""}, {"管理费几时交?", 2, false, 13, ""},
+	{"谢谢", 3, false, 16, ""}, {"谢谢你们", 3, false, 16, ""}, {"好的谢谢", 3, false, 16, ""},
 }
 
 func TestTrainDeterministicAndRoundTrip(t *testing.T) {
@@ -72,7 +72,7 @@ func TestFitStack(t *testing.T) {
 			cat[k] = 1.0 / float64(NCategory)
 		}
 		var x [StackWidth]float64
-		StackInputs(&x, logit, &in, &cat)
+		StackInputs(&x, logit, &in, &cat, 0)
 		xs, ys = append(xs, x), append(ys, logit > 0 && !question)
 	}
 	beta := fitStack(xs, ys, 1)

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Example is one labelled training line. Category is -1 when unknown.
@@ -13,6 +15,7 @@ type Example struct {
 	Intent   int
 	Urgent   bool
 	Category int
+	Lang     string // optional, for per-language reports
 }
 
 // TrainConfig holds the trainer's hyper-parameters. Training is
@@ -27,12 +30,21 @@ type TrainConfig struct {
 	UrgentRecall float64 // target recall when choosing the urgent threshold
 	Folds        int     // cross-validation folds for calibration
 	Seed         uint64
+	Bags         int     // runs with different example orders, weights averaged (one table, no cost at inference)
+	UrgentL2     float64 // weight decay of the urgent head (0: L2)
+	// UrgentFeatures is what the urgent head reads: 0 all features, 1 no
+	// token 2-3-grams nor character grams, 2 concept features only.
+	UrgentFeatures int
+	TwoLevel       bool    // choose Model.UrgentSure out of fold
+	Dropout        float64 // chance of dropping each n-gram feature of an example in an epoch
 }
+
+const bucketMask = 1<<30 - 1
 
 // DefaultTrainConfig is the configuration the shipped model is trained with.
 var DefaultTrainConfig = TrainConfig{
-	Buckets: 1 << 17, Epochs: 30, LearnRate: 0.3, L2: 1e-6, MinDF: 2,
-	UrgentWeight: 3, UrgentRecall: 0.99, Folds: 5, Seed: 20261124,
+	Buckets: 1 << 17, Epochs: 30, LearnRate: 0.2, L2: 1e-6, MinDF: 2,
+	UrgentWeight: 3, UrgentRecall: 0.99, Folds: 5, Seed: 20261124, Bags: 3,
 }
 
 // Report describes a training run, from out-of-fold predictions.
@@ -48,14 +60,19 @@ type Report struct {
 	StackUrgentPrec float64 // the same with the second stage (used when higher)
 	ECE             float64 // expected calibration error of intent confidence, 10 bins, after temperature
 	UrgentThreshold float64
+	UrgentSure      float64 // second level, see Model.UrgentSure
 	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
 	FalseAlarms     []string     // non-urgent examples they scored highest
 	UrgentCurve     [][3]float64 // recall target, threshold, precision
+	LangAccuracy    map[string]float64
+	FalseAlarmRate  float64 // out of fold, non-urgent examples flagged urgent at the threshold
+	Confusion       [NIntent][NIntent]int // out of fold, rows labelled, columns predicted
+	Mistakes        []string              // out-of-fold intent errors: labelled→predicted text
 }
 
 type featured struct {
 	feats []uint32
-	value float64
+	value float64 // of n-gram features; concept features are worth ConceptValue
 	Example
 }
 
@@ -72,18 +89,24 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		norm = AppendNormalized(norm[:0], ex.Text)
 		fs := AppendFeatures(nil, norm, cfg.Buckets)
 		clear(seen)
-		for _, f := range fs {
+		grams := 0
+		for j, f := range fs {
+			if f&ConceptBit == 0 {
+				grams++
+			}
+			f &= uint32(cfg.Buckets - 1)
+			fs[j] = f | fs[j]&(ConceptBit|GramBit)
 			if !seen[f] {
 				seen[f] = true
 				df[f]++
 			}
 		}
-		v := featureValue(len(fs))
+		v := featureValue(grams)
 		data[i] = featured{feats: fs, value: v, Example: ex}
 	}
 	kept := 0
 	for i := range data { // drop rare features from training; they keep weight 0
-		data[i].feats = slices.DeleteFunc(data[i].feats, func(f uint32) bool { return int(df[f]) < cfg.MinDF })
+		data[i].feats = slices.DeleteFunc(data[i].feats, func(f uint32) bool { return int(df[f&bucketMask]) < cfg.MinDF })
 	}
 	for _, d := range df {
 		if int(d) >= cfg.MinDF {
@@ -98,25 +121,34 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		s      Scores
 	}
 	preds := make([]oof, len(data))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for fold := range cfg.Folds {
-		var train []featured
-		for i, d := range data {
-			if i%cfg.Folds != fold {
-				train = append(train, d)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var train []featured
+			for i, d := range data {
+				if i%cfg.Folds != fold {
+					train = append(train, d)
+				}
 			}
-		}
-		m := fit(train, cfg)
-		m.Temperature = 1
-		for i := fold; i < len(data); i += cfg.Folds {
-			var norm []byte
-			norm = AppendNormalized(norm, data[i].Text)
-			fs := AppendFeatures(nil, norm, cfg.Buckets)
-			m.Predict(fs, &preds[i].s)
-			for k := range NIntent {
-				preds[i].logits[k] = math.Log(math.Max(preds[i].s.Intent[k], 1e-300))
+			m := fit(train, cfg)
+			m.Temperature = 1
+			for i := fold; i < len(data); i += cfg.Folds {
+				var norm []byte
+				norm = AppendNormalized(norm, data[i].Text)
+				fs := AppendFeatures(nil, norm, cfg.Buckets)
+				m.Predict(fs, &preds[i].s)
+				for k := range NIntent {
+					preds[i].logits[k] = math.Log(math.Max(preds[i].s.Intent[k], 1e-300))
+				}
 			}
-		}
+		}()
 	}
+	wg.Wait()
 	// Temperature: minimise out-of-fold negative log-likelihood.
 	bestT, bestNLL := 1.0, math.Inf(1)
 	for t := 0.25; t <= 4.0001; t += 0.05 {
@@ -163,7 +195,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 	raw := make([]float64, len(data))
 	for i, d := range data {
 		u := math.Min(math.Max(preds[i].s.Urgent, 1e-12), 1-1e-12)
-		StackInputs(&xs[i], math.Log(u/(1-u)), &preds[i].s.Intent, &preds[i].s.Category)
+		StackInputs(&xs[i], math.Log(u/(1-u)), &preds[i].s.Intent, &preds[i].s.Category, preds[i].s.Concepts)
 		ys[i], raw[i] = d.Urgent, preds[i].s.Urgent
 	}
 	stacked := make([]float64, len(data))
@@ -222,7 +254,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		}
 	}
 	slices.SortFunc(hard, func(a, b scored) int { return cmpFloat(a.p, b.p) })
-	for _, h := range hard[:min(12, len(hard))] {
+	for _, h := range hard[:min(FalseAlarmList/10+12, len(hard))] {
 		rep.HardestUrgent = append(rep.HardestUrgent, fmt.Sprintf("%.4f %s", h.p, h.text))
 	}
 	var alarms []scored
@@ -232,7 +264,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		}
 	}
 	slices.SortFunc(alarms, func(a, b scored) int { return cmpFloat(b.p, a.p) })
-	for _, h := range alarms[:min(25, len(alarms))] {
+	for _, h := range alarms[:min(FalseAlarmList, len(alarms))] {
 		rep.FalseAlarms = append(rep.FalseAlarms, fmt.Sprintf("%.4f %s", h.p, h.text))
 	}
 	precisionAt := func(t float64) float64 {
@@ -260,9 +292,17 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 		miss := int(math.Floor((1 - cfg.UrgentRecall) * float64(len(pos))))
 		thr = math.Min(0.5, pos[miss]*0.999)
 	}
+	sure := thr
+	if cfg.TwoLevel && len(pos) > 0 {
+		thr, sure = chooseTwoLevel(preds2scores(len(data), func(i int) *Scores { return &preds[i].s }), ys, cfg.UrgentRecall, thr)
+	}
+	isUrgent := func(s *Scores) bool {
+		m := Model{UrgentThreshold: float32(thr), UrgentSure: float32(sure)}
+		return m.IsUrgent(s)
+	}
 	tp, fp := 0, 0
 	for i, d := range data {
-		if preds[i].s.Urgent >= thr {
+		if isUrgent(&preds[i].s) {
 			if d.Urgent {
 				tp++
 			} else {
@@ -270,21 +310,120 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 			}
 		}
 	}
+	rep.FalseAlarmRate = ratio(fp, len(data)-len(pos))
+	for i, d := range data {
+		p := argmax(preds[i].s.Intent[:])
+		rep.Confusion[d.Intent][p]++
+		if p != d.Intent {
+			rep.Mistakes = append(rep.Mistakes, fmt.Sprintf("%s→%s %.2f %s", Intents[d.Intent], Intents[p], preds[i].s.Intent[p], d.Text))
+		}
+	}
+	langN, langOK := map[string]int{}, map[string]int{}
+	for i, d := range data {
+		if d.Lang == "" {
+			continue
+		}
+		langN[d.Lang]++
+		if argmax(preds[i].s.Intent[:]) == d.Intent {
+			langOK[d.Lang]++
+		}
+	}
+	if len(langN) > 0 {
+		rep.LangAccuracy = map[string]float64{}
+		for l, n := range langN {
+			rep.LangAccuracy[l] = ratio(langOK[l], n)
+		}
+	}
 	rep.OOFAccuracy = ratio(correct, len(data))
 	rep.OOFCategoryAcc = ratio(catOK, catN)
 	rep.OOFUrgentRecall = ratio(tp, len(pos))
 	rep.OOFUrgentPrec = ratio(tp, tp+fp)
-	rep.Temperature, rep.UrgentThreshold = bestT, thr
+	rep.Temperature, rep.UrgentThreshold, rep.UrgentSure = bestT, thr, sure
 
 	m := fit(data, cfg)
 	m.Temperature = float32(bestT)
 	m.UrgentThreshold = float32(thr)
+	m.UrgentSure = float32(sure)
 	m.Stack = stack
 	return m, rep
 }
 
 // precisionAtRecall returns the highest threshold keeping the target recall
 // and the precision there.
+func preds2scores(n int, at func(int) *Scores) []*Scores {
+	out := make([]*Scores, n)
+	for i := range out {
+		out[i] = at(i)
+	}
+	return out
+}
+
+// chooseTwoLevel picks the urgent threshold and the second level (see
+// Model.UrgentSure) that flag the fewest non-urgent examples while keeping the
+// target recall, from out-of-fold scores. single is the one-threshold answer,
+// kept when nothing does better.
+func chooseTwoLevel(ss []*Scores, y []bool, target, single float64) (thr, sure float64) {
+	var pos []float64
+	for i, s := range ss {
+		if y[i] {
+			pos = append(pos, s.Urgent)
+		}
+	}
+	slices.Sort(pos)
+	allowed := int(math.Floor((1 - target) * float64(len(pos))))
+	count := func(thr, sure float64) (misses, fps int) {
+		m := Model{UrgentThreshold: float32(thr), UrgentSure: float32(sure)}
+		for i, s := range ss {
+			u := m.IsUrgent(s)
+			switch {
+			case y[i] && !u:
+				misses++
+			case !y[i] && u:
+				fps++
+			}
+		}
+		return misses, fps
+	}
+	thr, sure = single, single
+	_, best := count(single, single)
+	for q := 0.01; q <= 0.99; q += 0.01 { // the second level at the q-quantile of urgent scores
+		s := pos[int(q*float64(len(pos)))]
+		// lowest-scored urgent examples that the gate lets through below s
+		var gated []float64
+		missed := 0
+		for i, sc := range ss {
+			if !y[i] || sc.Urgent >= s {
+				continue
+			}
+			if EventGate(sc.Concepts) {
+				gated = append(gated, sc.Urgent)
+			} else {
+				missed++
+			}
+		}
+		if missed > allowed {
+			continue
+		}
+		t := s
+		if len(gated) > 0 {
+			slices.Sort(gated)
+			k := allowed - missed
+			if k >= len(gated) {
+				continue // no need for a lower threshold: one level at s would do; covered by single
+			}
+			t = gated[k] * 0.999
+		}
+		t = math.Min(t, 0.5)
+		if misses, fps := count(t, s); misses <= allowed && fps < best {
+			thr, sure, best = t, s, fps
+		}
+	}
+	return thr, sure
+}
+
+// FalseAlarmList is how many false alarms Report lists.
+var FalseAlarmList = 25
+
 func precisionAtRecall(p []float64, y []bool, target float64) (thr, precision float64) {
 	var pos []float64
 	for i, v := range p {
@@ -347,10 +486,47 @@ func argmax(p []float64) int {
 
 // fit runs AdaGrad on the three heads jointly and quantises the result.
 func fit(data []featured, cfg TrainConfig) *Model {
+	bags := max(1, cfg.Bags)
+	var w []float64
+	var bias [Width]float64
+	for b := range bags {
+		wb, bb := fitOnce(data, cfg, cfg.Seed+uint64(b)*0x9E3779B9)
+		if w == nil {
+			w = wb
+		} else {
+			for i, v := range wb {
+				w[i] += v
+			}
+		}
+		for k := range bias {
+			bias[k] += bb[k]
+		}
+	}
+	if bags > 1 {
+		for i := range w {
+			w[i] /= float64(bags)
+		}
+		for k := range bias {
+			bias[k] /= float64(bags)
+		}
+	}
+	return quantise(w, bias, cfg.Buckets)
+}
+
+// fitOnce is one AdaGrad run with the given shuffling seed.
+func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]float64) {
 	w := make([]float64, cfg.Buckets*Width)
 	g2 := make([]float64, cfg.Buckets*Width)
 	var bias, gb [Width]float64
-	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(len(data))))
+	var l2 [Width]float64
+	for k := range l2 {
+		l2[k] = cfg.L2
+	}
+	if cfg.UrgentL2 > 0 {
+		l2[offUrgent] = cfg.UrgentL2
+	}
+	rng := rand.New(rand.NewPCG(seed, uint64(len(data))))
+	var kept []uint32
 	order := make([]int, len(data))
 	for i := range order {
 		order[i] = i
@@ -362,10 +538,28 @@ func fit(data []featured, cfg TrainConfig) *Model {
 		for _, idx := range order {
 			d := &data[idx]
 			z = bias
-			for _, f := range d.feats {
-				row := w[int(f)*Width:][:Width]
+			feats := d.feats
+			if cfg.Dropout > 0 { // drop n-gram features at random, keep concepts; rescale the rest
+				kept = kept[:0]
+				for _, f := range d.feats {
+					if f&ConceptBit != 0 || rng.Float64() >= cfg.Dropout {
+						kept = append(kept, f)
+					}
+				}
+				feats = kept
+			}
+			scale := 1.0
+			if cfg.Dropout > 0 {
+				scale = 1 / (1 - cfg.Dropout)
+			}
+			for _, f := range feats {
+				v := d.value * scale
+				if f&ConceptBit != 0 {
+					v = ConceptValue
+				}
+				row := w[int(f&bucketMask)*Width:][:Width]
 				for k := range Width {
-					z[k] += row[k] * d.value
+					z[k] += row[k] * v
 				}
 			}
 			softmax(z[:NIntent], p[:NIntent])
@@ -393,10 +587,18 @@ func fit(data []featured, cfg TrainConfig) *Model {
 				gb[k] += grad[k] * grad[k]
 				bias[k] -= cfg.LearnRate * grad[k] / math.Sqrt(gb[k]+1e-8)
 			}
-			for _, f := range d.feats {
-				base := int(f) * Width
+			for _, f := range feats {
+				v := d.value * scale
+				if f&ConceptBit != 0 {
+					v = ConceptValue
+				}
+				base := int(f&bucketMask) * Width
+				urgentToo := cfg.UrgentFeatures == 0 || cfg.UrgentFeatures == 1 && f&GramBit == 0 || f&ConceptBit != 0
 				for k := range Width {
-					gk := grad[k]*d.value + cfg.L2*w[base+k]
+					if k == offUrgent && !urgentToo {
+						continue
+					}
+					gk := grad[k]*v + l2[k]*w[base+k]
 					if gk == 0 {
 						continue
 					}
@@ -406,11 +608,11 @@ func fit(data []featured, cfg TrainConfig) *Model {
 			}
 		}
 	}
-	return quantise(w, bias, cfg.Buckets)
+	return w, bias
 }
 
 func quantise(w []float64, bias [Width]float64, buckets int) *Model {
-	m := &Model{Buckets: buckets, rows: make([]int8, len(w))}
+	m := &Model{Buckets: buckets, rows: make([]int8, len(w)), stackFeats: stackBuckets(buckets)}
 	head := func(k int) int {
 		switch {
 		case k < NIntent:
