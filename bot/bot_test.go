@@ -62,7 +62,9 @@ func setup(t *testing.T, opts ...option) *env {
 		t.Fatal(err)
 	}
 	rdb, prefix := storagetest.Redis(t)
-	hub := handoff.New(rdb, store, b, handoff.Config{Prefix: prefix, ClaimTimeoutUrgent: time.Hour, ClaimTimeoutNormal: time.Hour})
+	// The hub keeps the bot's clock, so a test that moves time moves both
+	// (a hub on the real clock would escalate a test's old tickets).
+	hub := handoff.New(rdb, store, b, handoff.Config{Prefix: prefix, ClaimTimeoutUrgent: time.Hour, ClaimTimeoutNormal: time.Hour, Now: cfg.Now})
 	b.SetHub(hub)
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
