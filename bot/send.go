@@ -109,7 +109,7 @@ func newSender(store *storage.Store, tr transport, cfg SenderConfig, m *metrics)
 		cfg.Workers = 8
 	}
 	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 12
+		cfg.MaxAttempts = 40 // with backoff up to 2 minutes: an hour or more of Telegram being away
 	}
 	if cfg.Lease <= 0 {
 		cfg.Lease = 2 * time.Minute
@@ -302,7 +302,7 @@ func (s *Sender) send(ctx context.Context, j job) {
 			s.finish(j, nil)
 			return
 		}
-		backoff := min(time.Duration(1<<min(j.try, 6))*500*time.Millisecond, 30*time.Second)
+		backoff := min(time.Duration(1<<min(j.try, 8))*500*time.Millisecond, 2*time.Minute)
 		s.log.WarnContext(ctx, "send failed; will retry", "chat_id", j.msg.ChatID, "outgoing_id", j.msg.ID, "attempt", j.try+1, "in", backoff.String(), "err", err)
 		s.requeue(j, backoff, true)
 	}
