@@ -38,7 +38,7 @@ type env struct {
 
 type option func(*bot.Config)
 
-func setup(t *testing.T, opts ...option) *env {
+func setup(t testing.TB, opts ...option) *env {
 	t.Helper()
 	ctx := storagetest.Context(t)
 	store := storagetest.Store(t)
@@ -537,4 +537,21 @@ func TestInquiryAnsweredThenHandedToStaff(t *testing.T) {
 		t.Errorf("%d handoffs after pressing twice, want 1", n)
 	}
 	e.waitStream(t, e.prefix+"handoff:inquiry", code)
+}
+
+// BenchmarkIngest measures the hot path of one owner message inside the
+// process: store the update, understand it, open the ticket with its event
+// and handoff, queue the reply — one transaction (the webhook's work before
+// it answers 200). The sender and relay run alongside, as in serve.
+func BenchmarkIngest(b *testing.B) {
+	e := setup(b)
+	texts := []string{"3栋2单元1201 厨房水管一直在滴水", "楼上每天半夜装修,吵得睡不着", "您好", "B座1203 洗手間去水塞咗"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		upd := tgfake.TextUpdate(int64(i+1), int64(1_000_000+i), "zh-hans", texts[i%len(texts)])
+		if err := e.bot.SubmitRaw(e.ctx, tgfake.Marshal(upd)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
