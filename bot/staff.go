@@ -417,6 +417,3 @@ func (b *Bot) afterOwnerCancel(ctx context.Context, t *turn, tk storage.Ticket) 
 	}
 	return b.sendFor(ctx, t, s.TelegramID, Out{Text: T(normLang(s.Lang), "staff.owner.cancelled", tk.Code)}, false, &tk.ID, "")
 }
-
-// staffTexts are the staff side's messages (and the owner's pushes it
-// causes), joined into texts.

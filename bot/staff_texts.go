@@ -1,6 +1,7 @@
 package bot
 
-// staffTexts are the staff side's messages, in the three languages.
+// staffTexts are the staff side's messages (and the owner's pushes it
+// causes), in the three languages; joined into texts.
 var staffTexts = map[string]text{
 	"staff.refused": {
 		"您好,抱歉,此操作仅限已登记的客服同事使用,没有做任何更改。如您是业主,请直接告诉我您的问题,我会为您登记。",
