@@ -56,8 +56,10 @@ var concepts = [...][]string{
 	{"又", "再次", "第二次", "第三次", "几次", "好几次", "每次", "等了", "报修了", "报修咗", "again", "every time", "times", "repeatedly", "waiting", "waited", "yet", "never"},
 	{"态度", "凶", "骂", "不耐烦", "没礼貌", "不理", "推卸", "大呼小叫", "rude", "attitude", "impolite", "unprofessional", "shouted", "yelled", "ignored", "arrogant"},
 	{"办理", "手续", "申请", "需要什么", "要带", "流程", "apply", "application", "procedure", "process", "documents", "form", "how do i", "how can i", "where can i", "can i"},
-	{"建议", "希望", "考虑", "表扬", "好评", "满意", "suggest", "suggestion", "would be nice", "praise", "great job", "well done"},
+	{"建议", "希望", "考虑", "表扬", "好评", "满意", "点赞", "赞", "服务好", "好专业", "好贴心", "开心", "compliments", "compliment", "lovely", "looks great", "shout out", "appreciate", "brilliant", "friendly", "great", "nice", "amazing", "kudos", "suggest", "suggestion", "would be nice", "praise", "great job", "well done"},
 	{"滴水", "在滴", "一直滴", "滴答", "渗水", "渗", "潮湿", "湿了", "水渍", "水印", "发霉", "霉", "关不紧", "drip", "dripping", "drips", "damp", "stain", "stains", "seeping", "seep", "moist", "mould", "mold", "condensation"},
+	{"优惠", "打折", "折扣", "代办", "推广", "加微信", "投资", "回报", "贷款", "办证", "开锁", "兼职", "免费领取", "中奖", "点击", "offer", "discount", "investment", "guaranteed", "returns", "loan", "singles", "bitcoin", "promo", "click", "http", "www", "call us", "% off", "winner", "prize"},
+	{"修完", "整完", "修好后", "修过", "维修后", "来过", "修了", "越修越", "仲差过", "还不如", "after your", "after the", "since the", "was repaired", "was fixed", "fixed in", "made the", "made it worse", "worse", "came and", "came,", "left"},
 	{"不急", "唔急", "不着急", "不紧急", "有空", "得闲", "方便的时候", "慢慢", "not urgent", "no rush", "no hurry", "when convenient", "whenever", "when you have time"},
 }
 
@@ -67,14 +69,15 @@ var concepts = [...][]string{
 // Their pairs with the others let urgency depend on "an event, but asked
 // about" without listing every combination.
 const (
-	eventConcepts = 1<<0 | 1<<1 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<11 | 1<<33 | 1<<34 | 1<<35 | 1<<38
-	calmConcepts  = 1<<15 | 1<<17 | 1<<18 | 1<<32 | 1<<44
-	conceptEvent  = 62
-	conceptCalm   = 63
+	eventConcepts  = 1<<0 | 1<<1 | 1<<4 | 1<<5 | 1<<7 | 1<<8 | 1<<11 | 1<<33 | 1<<34 | 1<<35 | 1<<38
+	calmConcepts   = 1<<15 | 1<<17 | 1<<18 | 1<<32 | 1<<46
+	conceptNoEvent = 61
+	conceptEvent   = 62
+	conceptCalm    = 63
 )
 
 func init() {
-	if len(concepts) > conceptEvent {
+	if len(concepts) > conceptNoEvent {
 		panic("model: too many concept groups")
 	}
 }
@@ -101,6 +104,8 @@ func appendConcepts(dst []uint32, norm []byte, shift uint) []uint32 {
 	conceptLexicon.Each(norm, func(id int) { present |= 1 << uint(id) })
 	if present&eventConcepts != 0 {
 		present |= 1 << conceptEvent
+	} else {
+		present |= 1 << conceptNoEvent
 	}
 	if present&calmConcepts != 0 {
 		present |= 1 << conceptCalm

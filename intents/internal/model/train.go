@@ -37,9 +37,14 @@ type TrainConfig struct {
 	UrgentFeatures int
 	TwoLevel       bool    // choose Model.UrgentSure out of fold
 	Dropout        float64 // chance of dropping each n-gram feature of an example in an epoch
+	UrgentMinDF    int     // the urgent head learns only from n-grams seen in at least this many examples
 }
 
-const bucketMask = 1<<30 - 1
+const bucketMask = 1<<24 - 1 // Decode accepts at most 1<<24 buckets
+
+// rareBit marks, in training only, an n-gram seen in fewer than
+// UrgentMinDF examples: the urgent head does not learn from it.
+const rareBit = 1 << 29
 
 // DefaultTrainConfig is the configuration the shipped model is trained with.
 var DefaultTrainConfig = TrainConfig{
@@ -60,12 +65,12 @@ type Report struct {
 	StackUrgentPrec float64 // the same with the second stage (used when higher)
 	ECE             float64 // expected calibration error of intent confidence, 10 bins, after temperature
 	UrgentThreshold float64
-	UrgentSure      float64 // second level, see Model.UrgentSure
+	UrgentSure      float64      // second level, see Model.UrgentSure
 	HardestUrgent   []string     // urgent examples the out-of-fold models scored lowest
 	FalseAlarms     []string     // non-urgent examples they scored highest
 	UrgentCurve     [][3]float64 // recall target, threshold, precision
 	LangAccuracy    map[string]float64
-	FalseAlarmRate  float64 // out of fold, non-urgent examples flagged urgent at the threshold
+	FalseAlarmRate  float64               // out of fold, non-urgent examples flagged urgent at the threshold
 	Confusion       [NIntent][NIntent]int // out of fold, rows labelled, columns predicted
 	Mistakes        []string              // out-of-fold intent errors: labelled→predicted text
 }
@@ -107,6 +112,11 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 	kept := 0
 	for i := range data { // drop rare features from training; they keep weight 0
 		data[i].feats = slices.DeleteFunc(data[i].feats, func(f uint32) bool { return int(df[f&bucketMask]) < cfg.MinDF })
+		for j, f := range data[i].feats {
+			if f&ConceptBit == 0 && int(df[f&bucketMask]) < cfg.UrgentMinDF {
+				data[i].feats[j] |= rareBit
+			}
+		}
 	}
 	for _, d := range df {
 		if int(d) >= cfg.MinDF {
@@ -593,7 +603,7 @@ func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]f
 					v = ConceptValue
 				}
 				base := int(f&bucketMask) * Width
-				urgentToo := cfg.UrgentFeatures == 0 || cfg.UrgentFeatures == 1 && f&GramBit == 0 || f&ConceptBit != 0
+				urgentToo := (cfg.UrgentFeatures == 0 || cfg.UrgentFeatures == 1 && f&GramBit == 0 || f&ConceptBit != 0) && f&rareBit == 0
 				for k := range Width {
 					if k == offUrgent && !urgentToo {
 						continue

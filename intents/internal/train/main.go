@@ -48,6 +48,7 @@ func main() {
 	flag.IntVar(&model.FalseAlarmList, "alarms", model.FalseAlarmList, "false alarms listed with -v")
 	flag.BoolVar(&cfg.TwoLevel, "twolevel", cfg.TwoLevel, "two-level urgency decision (experiments only)")
 	flag.Float64Var(&cfg.Dropout, "dropout", cfg.Dropout, "n-gram feature dropout (experiments only)")
+	flag.IntVar(&cfg.UrgentMinDF, "umindf", cfg.UrgentMinDF, "urgent head minimum document frequency (experiments only)")
 	flag.Parse()
 	var exs []model.Example
 	for _, path := range strings.Split(*in, ",") {
