@@ -129,3 +129,24 @@ func (b *Bot) Notify(ctx context.Context, chatID int64, text string, urgent bool
 		return b.send(ctx, t, chatID, Out{Text: text}, urgent)
 	})
 }
+
+// relayRefused keeps an owner's words from being lost when Telegram will
+// not deliver them to the assignee privately (most often: the staff member
+// never pressed Start in a chat with the bot). They go to the staff group
+// instead, with the reason, so the team sees them.
+func (b *Bot) relayRefused(ctx context.Context, o storage.Outgoing) {
+	if o.Purpose != storage.PurposeRelay || b.cfg.StaffChatID == 0 || o.ChatID == b.cfg.StaffChatID {
+		return
+	}
+	var out Out
+	if err := json.Unmarshal(o.Payload, &out); err != nil {
+		return
+	}
+	out.Text = T(b.staffLang(), "staff.relay.refused") + "\n" + out.Text
+	err := b.inTx(ctx, func(t *turn) error {
+		return b.sendFor(ctx, t, b.cfg.StaffChatID, out, o.Urgent, o.TicketID, storage.PurposeRelay)
+	})
+	if err != nil {
+		b.log.ErrorContext(ctx, "refused relay not passed to the staff group", "outgoing_id", o.ID, "err", err)
+	}
+}

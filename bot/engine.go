@@ -147,6 +147,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		b.log.Info("STAFF_CHAT_ID is not set: handoff cards are not posted; staff take tickets with /next")
 	}
 	b.sender = newSender(cfg.Store, tr, cfg.Sender, b.m)
+	b.sender.refused = b.relayRefused
 	b.queues = make([]chan int64, cfg.Workers)
 	for i := range b.queues {
 		b.queues[i] = make(chan int64, 256)

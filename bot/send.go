@@ -88,6 +88,7 @@ type Sender struct {
 	work       chan job
 	marks      chan storage.Sent
 	metrics    *metrics
+	refused    func(context.Context, storage.Outgoing) // told of each message Telegram refused for good
 }
 
 type chatQueue struct {
@@ -290,6 +291,8 @@ func (s *Sender) send(ctx context.Context, j job) {
 		s.log.WarnContext(ctx, "telegram refused a message; set aside", "chat_id", j.msg.ChatID, "outgoing_id", j.msg.ID, "err", err)
 		if ferr := s.store.FailOutgoing(context.WithoutCancel(ctx), j.msg.ID, err.Error()); ferr != nil {
 			s.log.ErrorContext(ctx, "record refused message", "outgoing_id", j.msg.ID, "err", ferr)
+		} else if s.refused != nil {
+			s.refused(context.WithoutCancel(ctx), j.msg)
 		}
 		s.finish(j, nil)
 	case ctx.Err() != nil:

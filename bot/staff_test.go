@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -542,5 +543,26 @@ func TestConcurrentAcceptHasOneWinner(t *testing.T) {
 		if n := e.count(t, `SELECT count(*) FROM outgoing WHERE chat_id = $1`, owner); n != 2 {
 			t.Errorf("%s: %d messages for the owner, want ticket + one claim notice", tk.Code, n)
 		}
+	}
+}
+
+// TestRelayRefusedGoesToStaffGroup: when Telegram will not deliver an
+// owner's words to the assignee privately (they never pressed Start), the
+// words go to the staff group instead of being lost.
+func TestRelayRefusedGoesToStaffGroup(t *testing.T) {
+	t.Parallel()
+	e := setupStaff(t, false)
+	const owner = 7301
+	tk := e.report(t, owner, "3栋1201 卧室的灯坏了")
+	card := e.waitText(t, staffChat, tk.Code)
+	e.press(t, e.li.TelegramID, staffChat, card.MessageID, fmt.Sprintf("claim:%d", tk.ID))
+	e.waitText(t, owner, "小李")
+	e.fake.FailNext("sendMessage", 1, http.StatusForbidden, 0)
+	if err := e.bot.RelayToAssigneeForTest(e.ctx, tk.ID, "水还在滴,麻烦快点", ""); err != nil {
+		t.Fatal(err)
+	}
+	got := e.waitText(t, staffChat, "水还在滴")
+	if !strings.Contains(got.Text, "无法私信") || !strings.Contains(got.Text, tk.Code) {
+		t.Errorf("group copy %q", got.Text)
 	}
 }

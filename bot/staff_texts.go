@@ -3,6 +3,11 @@ package bot
 // staffTexts are the staff side's messages (and the owner's pushes it
 // causes), in the three languages; joined into texts.
 var staffTexts = map[string]text{
+	"staff.relay.refused": {
+		"⚠️ 无法私信这张工单的负责人(请负责人先在私聊中点「开始」),业主的消息转到群里:",
+		"⚠️ 無法私訊呢張工單的負責人(請負責人先喺私訊撳「開始」),業主的訊息轉到群組:",
+		"⚠️ I could not message this ticket's assignee privately (they need to press Start in a private chat with me); the owner's words are here instead:",
+	},
 	"staff.refused": {
 		"您好,抱歉,此操作仅限已登记的客服同事使用,没有做任何更改。如您是业主,请直接告诉我您的问题,我会为您登记。",
 		"您好,唔好意思,呢個操作只限已登記的客服同事使用,冇作任何更改。如您係業主,請直接話我知您的問題,我會為您登記。",
