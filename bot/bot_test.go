@@ -555,3 +555,39 @@ func BenchmarkIngest(b *testing.B) {
 		}
 	}
 }
+
+// broken understands nothing: every call fails, as an LLM outage without a
+// fallback would.
+type broken struct{}
+
+func (broken) Understand(context.Context, string) (intents.Result, error) {
+	return intents.Result{}, fmt.Errorf("model unavailable")
+}
+
+// TestFailingUpdateIsKeptRetriedThenApologised: an update whose processing
+// fails is still stored and acknowledged (200), retried from the inbox, and
+// after the last attempt the owner is told, kindly, that it was kept.
+func TestFailingUpdateIsKeptRetriedThenApologised(t *testing.T) {
+	t.Parallel()
+	e := setup(t, func(c *bot.Config) { c.Understand = broken{} })
+	const chat = 8301
+	if code := e.post(t, tgfake.Marshal(tgfake.TextUpdate(1, chat, "zh-hans", "3栋2单元1201 厨房水管一直在滴水")), "s3cret"); code != http.StatusOK {
+		t.Fatalf("webhook answered %d for a stored update", code)
+	}
+	if n := e.count(t, `SELECT count(*) FROM inbox WHERE update_id = 1`); n != 1 {
+		t.Fatalf("update not stored")
+	}
+	sorry := e.waitReplies(t, chat, 1)[0]
+	if !strings.Contains(sorry.Text, "已保存") {
+		t.Errorf("apology %q", sorry.Text)
+	}
+	var attempts int
+	var failed bool
+	e.store.DB().QueryRowContext(e.ctx, `SELECT attempts, failed FROM inbox WHERE update_id = 1`).Scan(&attempts, &failed)
+	if attempts != 5 || !failed {
+		t.Errorf("attempts %d failed %v, want 5 and set aside", attempts, failed)
+	}
+	if n := e.count(t, `SELECT count(*) FROM tickets`); n != 0 {
+		t.Errorf("%d tickets from a failed update", n)
+	}
+}

@@ -207,6 +207,7 @@ type turn struct {
 	err      error
 
 	inbound  *storage.Message        // the person's words, written at the end of the turn
+	conv     *storage.Conversation   // the chat's dialogue state, written at the end of the turn
 	ticketID *int64                  // the ticket this turn opened, if any
 	after    []func(context.Context) // run once the turn has committed
 
@@ -234,18 +235,18 @@ func (b *Bot) understand(ctx context.Context, t *turn, text string) (intents.Res
 }
 
 // finishTurn writes what the turn kept for its end, in one statement: the
-// inbound transcript line, filed under the ticket the turn opened, and the
-// messages it queued, leased to this process so the sender may send them as
+// inbound transcript line, filed under the ticket the turn opened, the
+// chat's dialogue state, and the messages it queued, leased to this process so the sender may send them as
 // soon as the transaction commits. Every transaction that queues messages
 // ends with it (process, ingest, inTx).
 func (b *Bot) finishTurn(ctx context.Context, t *turn) error {
 	if t.inbound != nil && t.inbound.TicketID == nil {
 		t.inbound.TicketID = t.ticketID
 	}
-	if t.inbound == nil && len(t.out) == 0 {
+	if t.inbound == nil && len(t.out) == 0 && t.conv == nil {
 		return nil
 	}
-	rows, err := t.tx.FinishTurn(ctx, t.inbound, t.out, t.now.Add(b.sender.cfg.Lease))
+	rows, err := t.tx.FinishTurn(ctx, t.inbound, t.conv, t.out, t.now.Add(b.sender.cfg.Lease))
 	if err != nil {
 		return err
 	}
@@ -298,9 +299,8 @@ func (b *Bot) process(ctx context.Context, updateID int64) error {
 
 // ingest stores one update and processes it in the same transaction: one
 // commit makes the update durable and applies it. When processing fails the
-// transaction rolls back to the savepoint after the insert, so the update is
-// still stored (and acknowledged) and the inbox sweep retries it. Only a
-// failure to store is returned.
+// update is stored on its own, unprocessed, so it is still acknowledged and
+// the inbox sweep retries it. Only a failure to store is returned.
 func (b *Bot) ingest(ctx context.Context, in storage.InboxUpdate) error {
 	start := time.Now()
 	var (
@@ -312,36 +312,35 @@ func (b *Bot) ingest(ctx context.Context, in storage.InboxUpdate) error {
 		t, perr = nil, nil
 		now := b.cfg.Now()
 		var err error
-		// Stored as processed: the mark commits with the processing, and
-		// is taken back below when processing fails.
+		// Stored as processed: the mark commits with the processing.
 		if fresh, err = tx.StoreUpdate(ctx, in, &now); err != nil || !fresh {
-			return err
-		}
-		if err := tx.Savepoint(ctx, "turn"); err != nil {
 			return err
 		}
 		var upd models.Update
 		if err := json.Unmarshal(in.Payload, &upd); err != nil {
 			return nil // parseUpdate read it already; cannot happen
 		}
-		if t, perr = b.run(ctx, tx, in.UpdateID, &upd, now); perr != nil {
-			t = nil
-			if err := tx.RollbackToSavepoint(ctx, "turn"); err != nil {
-				return err
-			}
-			return tx.ReopenUpdate(ctx, in.UpdateID)
-		}
-		return nil
+		t, perr = b.run(ctx, tx, in.UpdateID, &upd, now)
+		return perr
 	})
+	if perr != nil {
+		// Processing failed and took the insert with it: store the update
+		// alone, unprocessed, for the inbox sweep to retry.
+		t = nil
+		if err = b.store.InTx(ctx, func(tx *storage.Tx) error {
+			fresh, err = tx.StoreUpdate(ctx, in, nil)
+			return err
+		}); err == nil && fresh {
+			b.m.received.Inc()
+			b.failed(ctx, in.UpdateID, perr)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
 	if fresh {
 		b.m.received.Inc()
-	}
-	if perr != nil {
-		b.failed(ctx, in.UpdateID, perr)
-		return nil
 	}
 	b.afterTurn(t, start)
 	return nil

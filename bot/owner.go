@@ -137,7 +137,9 @@ func (b *Bot) saveDialogue(ctx context.Context, t *turn, o *owner, state string)
 		exp := t.now.Add(b.cfg.DialogueTimeout)
 		o.conv.ExpiresAt = &exp
 	}
-	return t.tx.SaveConversation(ctx, o.conv)
+	c := o.conv
+	t.conv = &c // written with the turn's other writes at its end
+	return nil
 }
 
 func (b *Bot) reset(ctx context.Context, t *turn, o *owner) error {

@@ -101,7 +101,7 @@ func (s *Store) RecordUpdateFailure(ctx context.Context, updateID int64, msg str
 	const upd = `
 		UPDATE inbox SET attempts = attempts + 1, last_error = $2,
 			failed = attempts + 1 >= $3,
-			processed_at = CASE WHEN attempts + 1 >= $3 THEN $4 ELSE NULL END
+			processed_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz ELSE NULL END
 		WHERE update_id = $1
 		RETURNING failed`
 	if err := s.db.GetContext(ctx, &gaveUp, upd, updateID, msg, maxAttempts, at); err != nil {

@@ -62,9 +62,10 @@ func (q *Queries) EnqueueOutgoing(ctx context.Context, o Outgoing, leaseUntil ti
 }
 
 // FinishTurn writes, in one statement, the end of a conversation turn: the
-// inbound transcript line (if any) and the outgoing messages, leased until
-// leaseUntil. It returns the messages with their ids, in the order given.
-func (q *Queries) FinishTurn(ctx context.Context, in *Message, out []Outgoing, leaseUntil time.Time) ([]Outgoing, error) {
+// inbound transcript line (if any), the chat's conversation state (if any)
+// and the outgoing messages, leased until leaseUntil. It returns the
+// messages with their ids, in the order given.
+func (q *Queries) FinishTurn(ctx context.Context, in *Message, conv *Conversation, out []Outgoing, leaseUntil time.Time) ([]Outgoing, error) {
 	n := len(out)
 	chats, tickets := make([]int64, n), make([]int64, n)
 	payloads, purposes, created := make([]string, n), make([]string, n), make([]string, n)
@@ -86,10 +87,22 @@ func (q *Queries) FinishTurn(ctx context.Context, in *Message, out []Outgoing, l
 			m.At = time.Now()
 		}
 	}
+	c := Conversation{Data: json.RawMessage("{}")}
+	if conv != nil {
+		c = *conv
+		if len(c.Data) == 0 {
+			c.Data = json.RawMessage("{}")
+		}
+	}
 	const stmt = `
 		WITH m AS (
 			INSERT INTO messages (ticket_id, chat_id, direction, author, staff_id, text, photo, update_id, at)
 			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE $10),
+		c AS (
+			INSERT INTO conversations (chat_id, state, data, updated_at, expires_at)
+			SELECT $18, $19, $20, $21, $22 WHERE $23
+			ON CONFLICT (chat_id) DO UPDATE SET state = EXCLUDED.state, data = EXCLUDED.data,
+				updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at),
 		o AS (
 			INSERT INTO outgoing (chat_id, payload, urgent, ticket_id, purpose, created_at, not_before, leased_until)
 			SELECT x.chat, x.payload, x.urgent, NULLIF(x.ticket, 0), x.purpose, x.created, x.created, $17
@@ -101,7 +114,8 @@ func (q *Queries) FinishTurn(ctx context.Context, in *Message, out []Outgoing, l
 	var ids []int64
 	err := q.db.SelectContext(ctx, &ids, stmt, m.TicketID, m.ChatID, cmpOr(m.Direction, "in"), cmpOr(m.Author, AuthorOwner), m.StaffID,
 		m.Text, m.Photo, m.UpdateID, m.At, in != nil,
-		int64Array(chats), stringArray(payloads), pq.Array(urgent), int64Array(tickets), stringArray(purposes), stringArray(created), leaseUntil)
+		int64Array(chats), stringArray(payloads), pq.Array(urgent), int64Array(tickets), stringArray(purposes), stringArray(created), leaseUntil,
+		c.ChatID, c.State, string(c.Data), c.UpdatedAt, c.ExpiresAt, conv != nil)
 	if err != nil {
 		return nil, fmt.Errorf("finish turn: %w", err)
 	}
