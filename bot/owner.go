@@ -339,7 +339,7 @@ var (
 )
 
 func isWord(s string, words []string) bool {
-	l := strings.ToLower(strings.Trim(strings.TrimSpace(s), "。.!!~ "))
+	l := strings.ToLower(strings.Trim(strings.TrimSpace(s), "\u3002.\uff01!~\uff5e "))
 	for _, w := range words {
 		if l == w {
 			return true

@@ -227,7 +227,7 @@ func whatSummary(d *draft, answer string) string {
 	if isLatinWord(answer) || isLatinWord(first) {
 		return answer + ": " + first
 	}
-	return strings.TrimRight(answer, "。,,.!! ") + first
+	return strings.TrimRight(answer, "\u3002\uff0c,.\uff01! ") + first
 }
 
 // offerExtras turns the repair's confirmation into the optional offer of a

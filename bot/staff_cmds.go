@@ -302,7 +302,7 @@ var resolveLabel = regexp.MustCompile(`(?i)(原因分析|原因|整改措施|整
 // label is the handling opinion.
 func parseResolution(s string) storage.Resolution {
 	var r storage.Resolution
-	trim := func(v string) string { return strings.Trim(v, " \t\n/;;|,,。") }
+	trim := func(v string) string { return strings.Trim(v, " \t\n/\uff1b;|\uff0c,\u3002") }
 	locs := resolveLabel.FindAllStringSubmatchIndex(s, -1)
 	var opinion []string
 	if len(locs) == 0 {
