@@ -654,7 +654,7 @@ func TestFollowUpRelayedToAssignee(t *testing.T) {
 		t.Errorf("owner told %q", got)
 	}
 	relay := f.reply(t, 9003, 1)
-	if !strings.HasPrefix(relay.Text, "["+tk.Code+"] 业主:师傅几点到?") {
+	if !strings.HasPrefix(relay.Text, "["+tk.Code+"] 业主\uff1a师傅几点到?") {
 		t.Errorf("assignee got %q", relay.Text)
 	}
 	f.waitProcessed(t)
@@ -902,7 +902,7 @@ func TestWholeFlowWithStaff(t *testing.T) {
 	if got := f.reply(t, owner, 3).Text; !strings.Contains(got, "王芳") {
 		t.Errorf("follow-up reply %q", got)
 	}
-	f.waitText(t, wang.TelegramID, "业主:师傅几点到?")
+	f.waitText(t, wang.TelegramID, "业主\uff1a师傅几点到?")
 
 	f.say(t, wang.TelegramID, "/resolve "+tk.Code+" 已更换灯管")
 	done := f.reply(t, owner, 4)

@@ -39,13 +39,13 @@ func (b *Bot) tellOwnerResolved(ctx context.Context, t *turn, tk storage.Ticket,
 
 var notifyTexts = map[string]text{
 	"owner.claimed": {
-		"您好,客服%[1]s已受理您的%[2]s %[3]s,将全程跟进直到处理完毕。有任何补充可以直接在这里留言,%[1]s会看到。",
-		"您好,客服%[1]s已受理您的%[2]s %[3]s,會全程跟進直至處理完畢。有任何補充可以直接喺度留言,%[1]s會睇到。",
+		"您好，客服%[1]s已受理您的%[2]s %[3]s，将全程跟进直到处理完毕。有任何补充可以直接在这里留言，%[1]s会看到。",
+		"您好，客服%[1]s已受理您的%[2]s %[3]s，會全程跟進直至處理完畢。有任何補充可以直接喺度留言，%[1]s會睇到。",
 		"Hello, %[1]s has taken on your %[2]s %[3]s and will follow it through to the end. Anything you add here goes straight to %[1]s.",
 	},
 	"owner.resolved": {
-		"您好,您的工单 %s 已由%s处理完毕:%s\n请问问题解决了吗?请点下面的按钮告诉我们。",
-		"您好,您的工單 %s 已由%s處理完畢:%s\n請問問題解決咗未?請撳下面的按鈕話我們知。",
+		"您好，您的工单 %s 已由%s处理完毕：%s\n请问问题解决了吗？请点下面的按钮告诉我们。",
+		"您好，您的工單 %s 已由%s處理完畢：%s\n請問問題解決咗未？請撳下面的按鈕話我們知。",
 		"Hello, your ticket %s has been completed by %s: %s\nIs the problem solved? Please tell us with a button below.",
 	},
 	"btn.solved": {"✅ 已解决", "✅ 已解決", "✅ Solved"},

@@ -74,10 +74,10 @@ func MonthRange(month string, now time.Time, loc *time.Location) (time.Time, tim
 // reportTexts joins followupTexts (followup.go).
 var reportTexts = map[string]text{
 	"report.head":         {"📊 服务月报 %s 至 %s", "📊 服務月報 %s 至 %s", "📊 Service report %s to %s"},
-	"report.total":        {"报事总数:%d", "報事總數:%d", "Reports in all: %d"},
-	"report.callback":     {"维修回访率:%s(%d/%d,目标 100%%)", "維修回訪率:%s(%d/%d,目標 100%%)", "Repair callback rate: %s (%d/%d, target 100%%)"},
-	"report.satisfaction": {"业主满意率(4–5分):%s(%d/%d,目标 ≥95%%)", "業主滿意率(4–5分):%s(%d/%d,目標 ≥95%%)", "Satisfaction (scores 4–5): %s (%d/%d, target ≥95%%)"},
-	"report.complaints":   {"投诉处理率:%s(%d/%d,目标 100%%)", "投訴處理率:%s(%d/%d,目標 100%%)", "Complaints handled: %s (%d/%d, target 100%%)"},
-	"report.urgent":       {"紧急维修8小时内完成:%s(%d/%d,目标 100%%)", "緊急維修8小時內完成:%s(%d/%d,目標 100%%)", "Urgent repairs done within 8 h: %s (%d/%d, target 100%%)"},
-	"report.claim":        {"平均受理时间:%s(%d 张工单)", "平均受理時間:%s(%d 張工單)", "Average time to claim: %s (%d tickets)"},
+	"report.total":        {"报事总数：%d", "報事總數：%d", "Reports in all: %d"},
+	"report.callback":     {"维修回访率：%s(%d/%d，目标 100%%)", "維修回訪率：%s(%d/%d，目標 100%%)", "Repair callback rate: %s (%d/%d, target 100%%)"},
+	"report.satisfaction": {"业主满意率（4–5分）：%s(%d/%d，目标 ≥95%%)", "業主滿意率（4–5分）：%s(%d/%d，目標 ≥95%%)", "Satisfaction (scores 4–5): %s (%d/%d, target ≥95%%)"},
+	"report.complaints":   {"投诉处理率：%s(%d/%d，目标 100%%)", "投訴處理率：%s(%d/%d，目標 100%%)", "Complaints handled: %s (%d/%d, target 100%%)"},
+	"report.urgent":       {"紧急维修8小时内完成：%s(%d/%d，目标 100%%)", "緊急維修8小時內完成：%s(%d/%d，目標 100%%)", "Urgent repairs done within 8 h: %s (%d/%d, target 100%%)"},
+	"report.claim":        {"平均受理时间：%s(%d 张工单)", "平均受理時間：%s(%d 張工單)", "Average time to claim: %s (%d tickets)"},
 }

@@ -299,33 +299,33 @@ func (b *Bot) onExtrasSkip(ctx context.Context, t *turn) error {
 // slotTexts joins followupTexts (followup.go).
 var slotTexts = map[string]text{
 	"ask.what.repair": {
-		"好的,请问具体是什么坏了?例如「卫生间水龙头关不紧」「客厅的灯不亮」,这样师傅可以带对工具。",
-		"好的,請問具體係咩壞咗?例如「洗手間水龍頭關唔實」「客廳盞燈唔著」,咁師傅可以帶啱工具。",
+		"好的，请问具体是什么坏了？例如「卫生间水龙头关不紧」「客厅的灯不亮」，这样师傅可以带对工具。",
+		"好的，請問具體係咩壞咗？例如「洗手間水龍頭關唔實」「客廳盞燈唔著」，咁師傅可以帶啱工具。",
 		"Of course. What exactly is broken? For example \"the bathroom tap won't turn off\" or \"the living-room light is out\", so the technician brings the right tools.",
 	},
 	"ask.what.complaint": {
-		"非常抱歉给您带来不便。请问发生了什么事?请简单描述一下情况。",
-		"非常抱歉為您帶來不便。請問發生咗咩事?請簡單講下情況。",
+		"非常抱歉给您带来不便。请问发生了什么事？请简单描述一下情况。",
+		"非常抱歉為您帶來不便。請問發生咗咩事？請簡單講下情況。",
 		"We are sorry for the trouble. What happened? Please describe it briefly.",
 	},
 	"ask.who": {
-		"明白。请问是在哪里发生的,或者涉及哪一位/哪一户(例如 5号楼楼上、大堂保安)?",
-		"明白。請問喺邊度發生,或者涉及邊位/邊戶(例如 B座樓上、大堂保安)?",
+		"明白。请问是在哪里发生的，或者涉及哪一位/哪一户（例如 5号楼楼上、大堂保安）？",
+		"明白。請問喺邊度發生，或者涉及邊位/邊戶（例如 B座樓上、大堂保安）？",
 		"I see. Where did it happen, or who is involved (e.g. the flat upstairs, the lobby guard)?",
 	},
 	"ask.when": {
-		"明白。请问大概是什么时候发生的(例如 昨晚11点、每天半夜)?",
-		"明白。請問大概係幾時發生(例如 尋晚11點、每晚半夜)?",
+		"明白。请问大概是什么时候发生的（例如 昨晚11点、每天半夜）？",
+		"明白。請問大概係幾時發生（例如 尋晚11點、每晚半夜）？",
 		"I see. Roughly when did it happen (e.g. last night at 11, every night after midnight)?",
 	},
 	"extras.offer": {
-		"(可选)如方便,可以直接发一张照片,或告诉我您方便师傅上门的时间(例如 明天下午);不需要请点「跳过」,工单已经在处理中。",
-		"(可選)如方便,可以直接發一張相片,或話我知您方便師傅上門的時間(例如 聽日下晝);唔需要請撳「跳過」,工單已經處理緊。",
+		"（可选）如方便，可以直接发一张照片，或告诉我您方便师傅上门的时间（例如 明天下午）；不需要请点「跳过」，工单已经在处理中。",
+		"（可選）如方便，可以直接發一張相片，或話我知您方便師傅上門的時間（例如 聽日下晝）；唔需要請撳「跳過」，工單已經處理緊。",
 		"(Optional) If convenient, send a photo, or tell me a good time for the technician to visit (e.g. tomorrow afternoon); otherwise press Skip — the ticket is already being handled.",
 	},
 	"extras.skipped": {
-		"好的,没问题。有进展我会第一时间通知您。",
-		"好的,冇問題。有進展我會第一時間通知您。",
+		"好的，没问题。有进展我会第一时间通知您。",
+		"好的，冇問題。有進展我會第一時間通知您。",
 		"No problem. I will let you know as soon as there is news.",
 	},
 }

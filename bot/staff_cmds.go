@@ -296,9 +296,9 @@ func (b *Bot) onRelease(ctx context.Context, t *turn, c staffChat, arg string) e
 }
 
 // resolveLabel finds the labelled parts of a complaint's resolution.
-var resolveLabel = regexp.MustCompile(`(?i)(原因分析|原因|整改措施|整改|处理意见|處理意見|corrective action|cause|action|opinion|resolution)\s*[::]`)
+var resolveLabel = regexp.MustCompile(`(?i)(原因分析|原因|整改措施|整改|处理意见|處理意見|corrective action|cause|action|opinion|resolution)\s*[:\x{FF1A}]`)
 
-// parseResolution splits "原因: … / 整改: … / 处理意见: …"; text outside any
+// parseResolution splits "原因： … / 整改： … / 处理意见： …"; text outside any
 // label is the handling opinion.
 func parseResolution(s string) storage.Resolution {
 	var r storage.Resolution

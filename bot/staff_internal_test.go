@@ -37,6 +37,7 @@ func TestParseResolution(t *testing.T) {
 		{"已处理;原因:11/24 水泵故障;整改:更换水泵", "已处理", "11/24 水泵故障", "更换水泵"},
 		{"Cause: late-night works / Action: hours limited / Opinion: settled", "settled", "late-night works", "hours limited"},
 		{"處理意見:已協調 原因:噪音 整改:限時施工", "已協調", "噪音", "限時施工"},
+		{"原因\uff1a楼上装修超时\uff1b整改\uff1a已约谈装修队 处理意见\uff1a已协调", "已协调", "楼上装修超时", "已约谈装修队"}, // full-width, as Chinese input methods type them
 	}
 	for _, c := range cases {
 		r := parseResolution(c.in)

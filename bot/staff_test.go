@@ -268,26 +268,26 @@ func TestStaffMainFlow(t *testing.T) {
 
 	// The assignee answers with /reply.
 	e.say(t, winner.TelegramID, "/reply "+tk.Code+" 您好,师傅下午两点上门")
-	e.waitText(t, owner, "客服"+winner.Name+":您好,师傅下午两点上门")
+	e.waitText(t, owner, "客服"+winner.Name+"\uff1a您好,师傅下午两点上门")
 
 	// The owner writes again; the follow-up dialogue relays it to the assignee.
 	if err := e.bot.RelayToAssigneeForTest(e.ctx, tk.ID, "水还在滴,麻烦快点", ""); err != nil {
 		t.Fatal(err)
 	}
-	relayed := e.waitText(t, winner.TelegramID, "["+tk.Code+"] 业主:水还在滴,麻烦快点")
+	relayed := e.waitText(t, winner.TelegramID, "["+tk.Code+"] 业主\uff1a水还在滴,麻烦快点")
 	if err := e.bot.RelayToAssigneeForTest(e.ctx, tk.ID, "看这里", "AgACownerphoto"); err != nil {
 		t.Fatal(err)
 	}
-	if p := e.waitText(t, winner.TelegramID, "业主:看这里"); p.Method != "sendPhoto" || p.Photo != "AgACownerphoto" {
+	if p := e.waitText(t, winner.TelegramID, "业主\uff1a看这里"); p.Method != "sendPhoto" || p.Photo != "AgACownerphoto" {
 		t.Errorf("owner's photo reached the assignee as %s %q", p.Method, p.Photo)
 	}
 	e.waitDB(t, 2, `SELECT count(*) FROM outgoing WHERE chat_id = $1 AND purpose = 'relay' AND message_id IS NOT NULL`, winner.TelegramID)
 
 	// A Telegram reply to the relayed message reaches the owner, text and photo.
 	e.replyTo(t, winner.TelegramID, relayed.MessageID, "好的,师傅马上到", false)
-	e.waitText(t, owner, "客服"+winner.Name+":好的,师傅马上到")
+	e.waitText(t, owner, "客服"+winner.Name+"\uff1a好的,师傅马上到")
 	pu := e.replyTo(t, winner.TelegramID, relayed.MessageID, "这是换好的阀门", true)
-	photo := e.waitText(t, owner, "客服"+winner.Name+":这是换好的阀门")
+	photo := e.waitText(t, owner, "客服"+winner.Name+"\uff1a这是换好的阀门")
 	if photo.Method != "sendPhoto" || photo.Photo != pu.Message.Photo[1].FileID {
 		t.Errorf("staff photo reached the owner as %s %q", photo.Method, photo.Photo)
 	}
@@ -308,7 +308,7 @@ func TestStaffMainFlow(t *testing.T) {
 		}
 	}
 	e.say(t, winner.TelegramID, "/mine")
-	e.waitText(t, winner.TelegramID, "您负责的工单:\n\n"+tk.Code)
+	e.waitText(t, winner.TelegramID, "您负责的工单\uff1a\n\n"+tk.Code)
 
 	// Resolve: the owner gets the result and Solved / Not yet.
 	e.say(t, winner.TelegramID, "/resolve "+tk.Code+" 已更换厨房进水阀")
@@ -470,7 +470,7 @@ func TestNextUrgentFirstAcceptAndPass(t *testing.T) {
 
 	e.say(t, e.li.TelegramID, "/queue")
 	queue := e.waitText(t, e.li.TelegramID, "各队列等待情况")
-	for _, want := range []string{"🚨紧急:1 张等待,最久 <1m", "报修:1 张等待", "投诉:无"} {
+	for _, want := range []string{"🚨紧急\uff1a1 张等待\uff0c最久 <1m", "报修\uff1a1 张等待", "投诉\uff1a无"} {
 		if !strings.Contains(queue.Text, want) {
 			t.Errorf("/queue answered %q, want %q", queue.Text, want)
 		}
@@ -485,7 +485,7 @@ func TestNextUrgentFirstAcceptAndPass(t *testing.T) {
 	e.waitEdit(t, e.li.TelegramID, offer.MessageID, "已跳过")
 
 	e.say(t, e.li.TelegramID, "/next")
-	e.waitText(t, e.li.TelegramID, "下一张待受理工单(已等待 <1m):\n\n"+normal.Code)
+	e.waitText(t, e.li.TelegramID, "下一张待受理工单\uff08已等待 <1m\uff09\uff1a\n\n"+normal.Code)
 
 	e.say(t, e.wang.TelegramID, "/next")
 	offer = e.waitText(t, e.wang.TelegramID, urgent.Code)
