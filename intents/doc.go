@@ -11,20 +11,27 @@
 // other Concierge package.
 //
 // The local model (model.bin, embedded) is regenerated deterministically
-// from corpus/train.jsonl, never from heldout.jsonl, by
+// from corpus/train.jsonl and corpus/train_extra.jsonl, never from
+// heldout.jsonl, by
 //
-//	go generate ./intents        # go run ./internal/train -in corpus/train.jsonl -out model.bin
+//	go generate ./intents        # go run ./internal/train -in corpus/train.jsonl,corpus/train_extra.jsonl -out model.bin
 //
-// which also prints out-of-fold accuracy, calibration error and the urgent
-// threshold's recall and precision. How it works: text is normalised
+// which also prints out-of-fold (5-fold) accuracy per language, the
+// confusion matrix, calibration error, and the urgent threshold's recall,
+// precision and false-alarm rate. How it works: text is normalised
 // (full-width folded, lower case, traditional→simplified with OpenCC's
-// table, digit runs folded); features are hashed token 1–3-grams (each Han
-// character a token, each Latin word a token), character 3–4-grams of Latin
-// words, and cross-language concept groups; three linear heads (intent,
-// urgency, category) are trained jointly with AdaGrad; intent confidence is
-// temperature-scaled and urgency goes through a small second-stage model,
-// both fitted on 5-fold out-of-fold predictions, the urgent threshold set
-// for 99% out-of-fold recall. The OpenCC table is regenerated with
+// table); features are hashed token 1–3-grams (each Han character a token,
+// each Latin word a token, digit runs folded), character 3–4-grams and a
+// simple stem of Latin words, and cross-language concept groups (emergency
+// events, severity, hypothetical/past/resolved/negation markers, complaint
+// and procedure markers, topics), each group and each pair of groups present
+// one feature, worth the same whatever the message's length. Three linear
+// heads (intent, urgency, category) are trained with AdaGrad, three runs
+// averaged; the urgent head does not learn from unit numbers. Intent
+// confidence is temperature-scaled; urgency goes through a second-stage
+// logistic model over the heads' outputs and a few concept indicators; both
+// are fitted on out-of-fold predictions, and the urgent threshold is set for
+// 99% out-of-fold recall. The OpenCC table is regenerated with
 //
 //	apt-get install -y opencc libopencc-data
 //	go generate ./intents/internal/model

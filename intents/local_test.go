@@ -131,3 +131,42 @@ func TestLabelOrderMatchesModel(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalUrgencySanity is what the bot must get right whatever the corpus:
+// everyday repairs, a bare location and a slow-repair complaint are not
+// emergencies; burst pipes, gas, people trapped, flooding and intruders are.
+func TestLocalUrgencySanity(t *testing.T) {
+	t.Parallel()
+	l := newLocal(t)
+	tests := []struct {
+		text   string
+		urgent bool
+	}{
+		{"3栋2单元1201 厨房水管一直在滴水", false},
+		{"The light in the 12/F corridor of Block B is out", false},
+		{"5号楼302 卫生间下水道堵了", false},
+		{"卫生间的水龙头一直在滴水,关不紧", false},
+		{"5号楼302", false},
+		{"报修咗三日都冇人嚟", false},
+		{"家里水管爆了,水漫到客厅了!", true},
+		{"煤气味好重", true},
+		{"有人困咗喺lift入面", true},
+		{"2号电梯困人了", true},
+		{"smell gas in the kitchen", true},
+		{"厨房好像有点煤气味", true},
+		{"成屋水浸呀", true},
+		{"someone broke into my flat", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			t.Parallel()
+			r, err := l.Understand(context.Background(), tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Urgent != tc.urgent {
+				t.Errorf("Understand(%q).Urgent = %v, want %v (intent %s, category %s)", tc.text, r.Urgent, tc.urgent, r.Intent, r.Category)
+			}
+		})
+	}
+}

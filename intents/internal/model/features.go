@@ -36,15 +36,17 @@ func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 	shift := 64 - uint(log2(buckets))
 	emit := func(h uint64, kind uint32) { dst = append(dst, uint32(mix(h)>>shift)|kind) }
 	var p1, p2 uint64 // previous token hashes, 0 when none
-	push := func(t uint64) {
-		emit(t^tagUni, 0)
+	var l1, l2 uint32 // their LocBit
+	push := func(t uint64, loc uint32) {
+		emit(t^tagUni, loc)
 		if p1 != 0 {
-			emit(mix(p1^tagBi)^t, GramBit)
+			emit(mix(p1^tagBi)^t, GramBit|loc|l1)
 			if p2 != 0 {
-				emit(mix(mix(p2^tagTri)^p1)^t, GramBit)
+				emit(mix(mix(p2^tagTri)^p1)^t, GramBit|loc|l1|l2)
 			}
 		}
 		p2, p1 = p1, t
+		l2, l1 = l1, loc
 	}
 	for i := 0; i < len(norm); {
 		r, n := utf8.DecodeRune(norm[i:])
@@ -74,7 +76,11 @@ func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 				}
 				i += n
 			}
-			push(mix(h) | 1)
+			var loc uint32
+			if letters < utf8.RuneCount(norm[start:i]) || isUnitWord(norm[start:i]) {
+				loc = LocBit
+			}
+			push(mix(h)|1, loc)
 			if letters >= 3 && letters == utf8.RuneCount(norm[start:i]) {
 				dst = appendCharGrams(dst, norm[start:i], shift)
 				if stem := Stem(norm[start:i]); len(stem) < i-start {
@@ -86,7 +92,11 @@ func AppendFeatures(dst []uint32, norm []byte, buckets int) []uint32 {
 				}
 			}
 		default:
-			push(mix(uint64(r)+0x10000000) | 1)
+			var loc uint32
+			if r == '栋' || r == '幢' || r == '室' {
+				loc = LocBit
+			}
+			push(mix(uint64(r)+0x10000000)|1, loc)
 			i += n
 		}
 	}
@@ -114,6 +124,20 @@ func appendCharGrams(dst []uint32, word []byte, shift uint) []uint32 {
 	}
 	add('>')
 	return dst
+}
+
+// LocBit marks token n-grams that include a number or a unit designator
+// (栋, 室, "block", "flat"...): where a message is, not what happened. The
+// urgent head does not learn from them (owners in an emergency often give
+// their unit, which says nothing about urgency).
+const LocBit = 1 << 28
+
+func isUnitWord(w []byte) bool {
+	switch string(w) {
+	case "block", "blk", "flat", "tower", "unit", "f", "rm":
+		return true
+	}
+	return false
 }
 
 // GramBit marks token 2- and 3-grams and character grams (the bucket is in

@@ -91,12 +91,13 @@ func (m *Model) IsUrgent(s *Scores) bool {
 	return p >= max(m.UrgentThreshold, m.UrgentSure) || p >= m.UrgentThreshold && EventGate(s.Concepts)
 }
 
-// EventGate reports whether stack concepts (Scores.Concepts) name an
-// emergency event with no hypothetical, past, resolved, negated or
-// not-urgent marker.
+// EventGate reports whether stack concepts (Scores.Concepts) let a
+// borderline score count as urgent: not when the message names no emergency
+// event and does name a drip, a minor or uncertain problem, or a marker that
+// it is hypothetical, past, over, negated or not urgent.
 func EventGate(concepts uint32) bool {
-	const signs = 1<<0 | 1<<2 | 1<<3 | 1<<4 | 1<<7 | 1<<8 // event, hurry, fear, vulnerable, escalating, outage
-	return concepts&signs != 0 && concepts&2 == 0
+	const event, calm, drip, mild = 1 << 0, 1 << 1, 1 << 10, 1 << 11 // bits of StackConcepts
+	return concepts&event != 0 || concepts&(calm|drip|mild) == 0
 }
 
 // Scores are a model's outputs for one message.

@@ -84,3 +84,73 @@ func TestFitStack(t *testing.T) {
 		t.Errorf("question with a high logit: p=%.3f", p)
 	}
 }
+
+func TestIsUrgentTwoLevels(t *testing.T) {
+	t.Parallel()
+	m := &Model{UrgentThreshold: 0.2, UrgentSure: 0.6}
+	const event, calm, drip = 1 << 0, 1 << 1, 1 << 10
+	tests := []struct {
+		p        float64
+		concepts uint32
+		want     bool
+	}{
+		{0.1, event, false},       // below the threshold
+		{0.3, event, true},        // borderline with an event
+		{0.3, 0, true},            // borderline, nothing says it is minor
+		{0.3, drip, false},        // borderline drip with no event
+		{0.3, event | calm, true}, // an event outweighs the marker
+		{0.3, calm, false},        // borderline and hypothetical/past
+		{0.7, drip | calm, true},  // at the second level whatever it says
+	}
+	for _, tc := range tests {
+		s := Scores{Urgent: tc.p, Concepts: tc.concepts}
+		if got := m.IsUrgent(&s); got != tc.want {
+			t.Errorf("IsUrgent(p=%.2f, concepts=%b) = %v, want %v", tc.p, tc.concepts, got, tc.want)
+		}
+	}
+	one := &Model{UrgentThreshold: 0.2, UrgentSure: 0.2} // one level
+	if s := (Scores{Urgent: 0.3, Concepts: drip}); !one.IsUrgent(&s) {
+		t.Error("with one level, the threshold alone decides")
+	}
+}
+
+func TestStem(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"leaking": "leak", "leaked": "leak", "leaks": "leak", "flooding": "flood",
+		"stopped": "stop", "gas": "gas", "glass": "glass", "bus": "bus", "lift": "lift", "ring": "ring",
+	} {
+		if got := string(Stem([]byte(in))); got != want {
+			t.Errorf("Stem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLocationFeaturesMarked(t *testing.T) {
+	t.Parallel()
+	loc := 0
+	for _, f := range AppendFeatures(nil, AppendNormalized(nil, "3栋1201 漏水"), 1<<12) {
+		if f&LocBit != 0 {
+			loc++
+		}
+	}
+	if loc == 0 {
+		t.Error("no feature of the unit number is marked LocBit")
+	}
+	for _, f := range AppendFeatures(nil, AppendNormalized(nil, "厨房漏水"), 1<<12) {
+		if f&LocBit != 0 {
+			t.Errorf("feature %x of a text without a unit is marked LocBit", f)
+		}
+	}
+}
+
+func TestConceptWordsNormalised(t *testing.T) {
+	t.Parallel()
+	var present uint64
+	conceptLexicon.Each(AppendNormalized(nil, "有人困咗喺升降機入面,聞到煤氣味"), func(id int) { present |= 1 << uint(id) })
+	for _, id := range []int{1, 2, 5, 6} { // gas, smell, trapped, lift
+		if present&(1<<uint(id)) == 0 {
+			t.Errorf("concept %d (%q) not found in traditional text", id, concepts[id][0])
+		}
+	}
+}

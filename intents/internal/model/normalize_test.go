@@ -64,7 +64,7 @@ func TestFeaturesDigitsFolded(t *testing.T) {
 		t.Error("different texts gave the same features")
 	}
 	for _, f := range AppendFeatures(nil, AppendNormalized(nil, "Block B flat 12C 漏水?"), 1<<10) {
-		if f&^(ConceptBit|GramBit) >= 1<<10 {
+		if f&^(ConceptBit|GramBit|LocBit) >= 1<<10 {
 			t.Fatalf("feature %d: bucket out of range", f)
 		}
 	}

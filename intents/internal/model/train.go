@@ -38,6 +38,9 @@ type TrainConfig struct {
 	TwoLevel       bool    // choose Model.UrgentSure out of fold
 	Dropout        float64 // chance of dropping each n-gram feature of an example in an epoch
 	UrgentMinDF    int     // the urgent head learns only from n-grams seen in at least this many examples
+	// UrgentReadsLocation lets the urgent head learn from n-grams with
+	// a number or unit designator (LocBit).
+	UrgentReadsLocation bool
 }
 
 const bucketMask = 1<<24 - 1 // Decode accepts at most 1<<24 buckets
@@ -100,7 +103,7 @@ func Train(exs []Example, cfg TrainConfig) (*Model, Report) {
 				grams++
 			}
 			f &= uint32(cfg.Buckets - 1)
-			fs[j] = f | fs[j]&(ConceptBit|GramBit)
+			fs[j] = f | fs[j]&(ConceptBit|GramBit|LocBit)
 			if !seen[f] {
 				seen[f] = true
 				df[f]++
@@ -603,7 +606,7 @@ func fitOnce(data []featured, cfg TrainConfig, seed uint64) ([]float64, [Width]f
 					v = ConceptValue
 				}
 				base := int(f&bucketMask) * Width
-				urgentToo := (cfg.UrgentFeatures == 0 || cfg.UrgentFeatures == 1 && f&GramBit == 0 || f&ConceptBit != 0) && f&rareBit == 0
+				urgentToo := (cfg.UrgentFeatures == 0 || cfg.UrgentFeatures == 1 && f&GramBit == 0 || f&ConceptBit != 0) && f&rareBit == 0 && (f&LocBit == 0 || cfg.UrgentReadsLocation)
 				for k := range Width {
 					if k == offUrgent && !urgentToo {
 						continue

@@ -49,6 +49,7 @@ func main() {
 	flag.BoolVar(&cfg.TwoLevel, "twolevel", cfg.TwoLevel, "two-level urgency decision (experiments only)")
 	flag.Float64Var(&cfg.Dropout, "dropout", cfg.Dropout, "n-gram feature dropout (experiments only)")
 	flag.IntVar(&cfg.UrgentMinDF, "umindf", cfg.UrgentMinDF, "urgent head minimum document frequency (experiments only)")
+	flag.BoolVar(&cfg.UrgentReadsLocation, "uloc", cfg.UrgentReadsLocation, "urgent head reads unit numbers (experiments only)")
 	flag.Parse()
 	var exs []model.Example
 	for _, path := range strings.Split(*in, ",") {
