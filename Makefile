@@ -37,7 +37,7 @@ bench: build services
 eval: build
 	$(BIN) eval intents/corpus/heldout.jsonl
 
-## model: retrain the local intent model from intents/corpus/train.jsonl.
+## model: retrain the local intent model from intents/corpus/train*.jsonl (never heldout).
 model:
 	$(GO) generate ./intents
 
