@@ -182,11 +182,8 @@ func (b *Bot) answerInquiry(ctx context.Context, t *turn, o *owner, d *draft, an
 // answered goes to staff, with the usual 24-hour promise.
 func (b *Bot) onHuman(ctx context.Context, t *turn) error {
 	cq := t.upd.CallbackQuery
-	o, err := b.loadOwnerFromCallback(ctx, t)
+	o, err := b.ownerButton(ctx, t)
 	if err != nil || o == nil {
-		return err
-	}
-	if err := b.answerButton(ctx, t, cq, ""); err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(cq.Data, "hum:"), 10, 64)

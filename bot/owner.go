@@ -351,14 +351,8 @@ func isWord(s string, words []string) bool {
 // answerLocation takes the owner's answer to "where is it?".
 func (b *Bot) answerLocation(ctx context.Context, t *turn, o *owner, text string) error {
 	d := o.dlg.Draft
-	switch {
-	case isWord(text, cancelWords):
-		if err := b.reset(ctx, t, o); err != nil {
-			return err
-		}
-		return b.say(ctx, t, o, "flow.cancelled")
-	case isWord(text, skipWords):
-		return b.act(ctx, t, o, d)
+	if done, err := b.cancelOrSkip(ctx, t, o, text); done || err != nil {
+		return err
 	}
 	r, err := b.understand(ctx, t, text)
 	if err != nil {
@@ -383,6 +377,22 @@ func truncateRunes(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
+}
+
+// cancelOrSkip handles "cancel" (drop the request) and "skip" (go on
+// without the answer) given to any question of a dialogue; done says the
+// words were one of them.
+func (b *Bot) cancelOrSkip(ctx context.Context, t *turn, o *owner, text string) (done bool, err error) {
+	switch {
+	case isWord(text, cancelWords):
+		if err := b.reset(ctx, t, o); err != nil {
+			return true, err
+		}
+		return true, b.say(ctx, t, o, "flow.cancelled")
+	case isWord(text, skipWords):
+		return true, b.act(ctx, t, o, o.dlg.Draft)
+	}
+	return false, nil
 }
 
 // slaFor is the service commitment: emergencies finished within 8 hours,
@@ -471,11 +481,8 @@ func (b *Bot) openTicket(ctx context.Context, t *turn, o *owner, d *draft) error
 // and other, asked when the model was not sure.
 func (b *Bot) onKindChosen(ctx context.Context, t *turn) error {
 	cq := t.upd.CallbackQuery
-	o, err := b.loadOwnerFromCallback(ctx, t)
+	o, err := b.ownerButton(ctx, t)
 	if err != nil || o == nil {
-		return err
-	}
-	if err := b.answerButton(ctx, t, cq, ""); err != nil {
 		return err
 	}
 	d := o.dlg.Draft
@@ -495,12 +502,8 @@ func (b *Bot) onKindChosen(ctx context.Context, t *turn) error {
 
 // onSameLocation uses the unit the owner gave last time.
 func (b *Bot) onSameLocation(ctx context.Context, t *turn) error {
-	cq := t.upd.CallbackQuery
-	o, err := b.loadOwnerFromCallback(ctx, t)
+	o, err := b.ownerButton(ctx, t)
 	if err != nil || o == nil {
-		return err
-	}
-	if err := b.answerButton(ctx, t, cq, ""); err != nil {
 		return err
 	}
 	d := o.dlg.Draft
@@ -509,6 +512,16 @@ func (b *Bot) onSameLocation(ctx context.Context, t *turn) error {
 	}
 	d.Unit = o.Unit
 	return b.openTicket(ctx, t, o, d)
+}
+
+// ownerButton starts an owner's button press: the owner, with the press
+// already answered; nil when the press was not in a private chat.
+func (b *Bot) ownerButton(ctx context.Context, t *turn) (*owner, error) {
+	o, err := b.loadOwnerFromCallback(ctx, t)
+	if err != nil || o == nil {
+		return nil, err
+	}
+	return o, b.answerButton(ctx, t, t.upd.CallbackQuery, "")
 }
 
 func (b *Bot) loadOwnerFromCallback(ctx context.Context, t *turn) (*owner, error) {

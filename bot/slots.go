@@ -177,14 +177,8 @@ func (b *Bot) askSlot(ctx context.Context, t *turn, o *owner, d *draft, slot str
 // answerSlot takes the owner's answer to a what / who / when question.
 func (b *Bot) answerSlot(ctx context.Context, t *turn, o *owner, text string) error {
 	d := o.dlg.Draft
-	switch {
-	case isWord(text, cancelWords):
-		if err := b.reset(ctx, t, o); err != nil {
-			return err
-		}
-		return b.say(ctx, t, o, "flow.cancelled")
-	case isWord(text, skipWords):
-		return b.act(ctx, t, o, d)
+	if done, err := b.cancelOrSkip(ctx, t, o, text); done || err != nil {
+		return err
 	}
 	r, err := b.understand(ctx, t, text)
 	if err != nil {
