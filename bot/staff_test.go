@@ -557,6 +557,9 @@ func TestRelayRefusedGoesToStaffGroup(t *testing.T) {
 	card := e.waitText(t, staffChat, tk.Code)
 	e.press(t, e.li.TelegramID, staffChat, card.MessageID, fmt.Sprintf("claim:%d", tk.ID))
 	e.waitText(t, owner, "小李")
+	// FailNext refuses the next sendMessage to any chat: let everything
+	// queued so far go out first, so the refusal hits the relay.
+	e.waitDB(t, 0, `SELECT count(*) FROM outgoing WHERE sent_at IS NULL AND NOT failed`)
 	e.fake.FailNext("sendMessage", 1, http.StatusForbidden, 0)
 	if err := e.bot.RelayToAssigneeForTest(e.ctx, tk.ID, "水还在滴,麻烦快点", ""); err != nil {
 		t.Fatal(err)
