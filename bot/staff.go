@@ -179,23 +179,31 @@ func callbackTicket(data string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// staffButton checks who pressed a staff button; anyone who is not active
-// staff is answered with a refusal and ok is false.
-func (b *Bot) staffButton(ctx context.Context, t *turn) (storage.Staff, int64, bool, error) {
+// staffButton checks who pressed a staff button and finds its ticket;
+// anyone who is not active staff is answered with a refusal, a ticket that
+// does not exist with "not found", and ok is false.
+func (b *Bot) staffButton(ctx context.Context, t *turn) (storage.Staff, storage.Ticket, bool, error) {
 	cq := t.upd.CallbackQuery
 	s, ok, err := b.activeStaff(ctx, t, cq.From.ID)
 	if err != nil {
-		return storage.Staff{}, 0, false, err
+		return storage.Staff{}, storage.Ticket{}, false, err
 	}
 	if !ok {
 		b.log.InfoContext(ctx, "staff button refused", "data", cq.Data)
-		return s, 0, false, b.answerButton(ctx, t, cq, T(userLang(&cq.From), "staff.refused"))
+		return s, storage.Ticket{}, false, b.answerButton(ctx, t, cq, T(userLang(&cq.From), "staff.refused"))
 	}
 	id, valid := callbackTicket(cq.Data)
 	if !valid {
-		return s, 0, false, b.answerButton(ctx, t, cq, "")
+		return s, storage.Ticket{}, false, b.answerButton(ctx, t, cq, "")
 	}
-	return s, id, true, nil
+	tk, err := t.tx.Ticket(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return s, tk, false, b.answerButton(ctx, t, cq, T(normLang(s.Lang), "staff.ticket.notfound", fmt.Sprint(id)))
+	}
+	if err != nil {
+		return s, tk, false, err
+	}
+	return s, tk, true, nil
 }
 
 // mayClaim: technicians take repair tickets only.
@@ -224,18 +232,12 @@ func isAssignee(s storage.Staff, tk storage.Ticket) bool {
 // claim, so nobody hears of a claim that did not happen.
 func (b *Bot) onClaim(ctx context.Context, t *turn) error {
 	cq := t.upd.CallbackQuery
-	s, id, ok, err := b.staffButton(ctx, t)
+	s, cur, ok, err := b.staffButton(ctx, t)
 	if err != nil || !ok {
 		return err
 	}
 	lang := normLang(s.Lang)
-	cur, err := t.tx.Ticket(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return b.answerButton(ctx, t, cq, T(lang, "staff.ticket.notfound", fmt.Sprint(id)))
-	}
-	if err != nil {
-		return err
-	}
+	id := cur.ID
 	if !mayClaim(s, cur) {
 		return b.answerButton(ctx, t, cq, T(lang, "staff.claim.repaironly"))
 	}
@@ -351,18 +353,12 @@ func (b *Bot) onNext(ctx context.Context, t *turn, c staffChat) error {
 // onPass declines a ticket /next offered; it goes to the next colleague.
 func (b *Bot) onPass(ctx context.Context, t *turn) error {
 	cq := t.upd.CallbackQuery
-	s, id, ok, err := b.staffButton(ctx, t)
+	s, tk, ok, err := b.staffButton(ctx, t)
 	if err != nil || !ok {
 		return err
 	}
 	lang := normLang(s.Lang)
-	tk, err := t.tx.Ticket(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return b.answerButton(ctx, t, cq, T(lang, "staff.ticket.notfound", fmt.Sprint(id)))
-	}
-	if err != nil {
-		return err
-	}
+	id := tk.ID
 	if h := b.handoffs(); h != nil {
 		if err := h.Pass(ctx, id, s); err != nil {
 			return err
