@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +33,12 @@ type understander interface {
 type Config struct {
 	Store      *storage.Store
 	Understand understander
-	Answers    answerer // the knowledge base; nil: inquiries always go to staff
+	// UnderstandFirst asks Understand about a private text message before
+	// the turn's transaction opens. Set it for a model across the network
+	// (the LLM): a slow answer then holds neither a database connection nor
+	// the chat's lock. The local model answers in microseconds and needs it not.
+	UnderstandFirst bool
+	Answers         answerer // the knowledge base; nil: inquiries always go to staff
 
 	TelegramToken  string    // empty: terminal mode (`concierge chat`)
 	TelegramAPIURL string    // Bot API server
@@ -234,6 +241,29 @@ func (b *Bot) understand(ctx context.Context, t *turn, text string) (intents.Res
 	return r, nil
 }
 
+// understandFirst asks the model about an owner's private text message
+// before the turn's transaction opens (Config.UnderstandFirst) and returns
+// the answer keyed as understand looks it up, so the turn finds it ready.
+// Commands, empty words, other updates and failures are left to the turn.
+func (b *Bot) understandFirst(ctx context.Context, upd *models.Update) map[string]intents.Result {
+	if !b.cfg.UnderstandFirst || upd.Message == nil || upd.Message.Chat.Type != models.ChatTypePrivate {
+		return nil
+	}
+	text := strings.TrimSpace(upd.Message.Text)
+	if text == "" {
+		text = strings.TrimSpace(upd.Message.Caption)
+	}
+	if strings.HasPrefix(text, "/") || !hasLetters(text) && !hasDigits(text) {
+		return nil
+	}
+	text = truncateRunes(text, maxUnderstandRunes)
+	r, err := b.cfg.Understand.Understand(ctx, text)
+	if err != nil {
+		return nil
+	}
+	return map[string]intents.Result{text: r}
+}
+
 // finishTurn writes what the turn kept for its end, in one statement: the
 // inbound transcript line, filed under the ticket the turn opened, the
 // chat's dialogue state, and the messages it queued, leased to this process so the sender may send them as
@@ -283,10 +313,19 @@ func (b *Bot) step(fn func(context.Context, *turn) error) tgbot.HandlerFunc {
 // processed, or taken by another worker, are skipped.
 func (b *Bot) process(ctx context.Context, updateID int64) error {
 	start := time.Now()
+	var known map[string]intents.Result
+	if b.cfg.UnderstandFirst {
+		if u, err := b.store.Update(ctx, updateID); err == nil {
+			var upd models.Update
+			if json.Unmarshal(u.Payload, &upd) == nil {
+				known = b.understandFirst(ctx, &upd)
+			}
+		}
+	}
 	var t *turn
 	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
-		t, err = b.handle(ctx, tx, updateID)
+		t, err = b.handle(ctx, tx, updateID, known)
 		return err
 	})
 	if err != nil {
@@ -308,19 +347,21 @@ func (b *Bot) ingest(ctx context.Context, in storage.InboxUpdate) error {
 		fresh bool
 		perr  error
 	)
+	var upd models.Update
+	parsed := json.Unmarshal(in.Payload, &upd) == nil // parseUpdate read it already
+	var known map[string]intents.Result
+	if parsed {
+		known = b.understandFirst(ctx, &upd)
+	}
 	err := b.store.InTx(ctx, func(tx *storage.Tx) error {
 		t, perr = nil, nil
 		now := b.cfg.Now()
 		var err error
 		// Stored as processed: the mark commits with the processing.
-		if fresh, err = tx.StoreUpdate(ctx, in, &now); err != nil || !fresh {
+		if fresh, err = tx.StoreUpdate(ctx, in, &now); err != nil || !fresh || !parsed {
 			return err
 		}
-		var upd models.Update
-		if err := json.Unmarshal(in.Payload, &upd); err != nil {
-			return nil // parseUpdate read it already; cannot happen
-		}
-		t, perr = b.run(ctx, tx, in.UpdateID, &upd, now)
+		t, perr = b.run(ctx, tx, in.UpdateID, &upd, now, known)
 		return perr
 	})
 	if perr != nil {
@@ -349,7 +390,7 @@ func (b *Bot) ingest(ctx context.Context, in storage.InboxUpdate) error {
 // handle applies one update inside tx: it takes the update from the inbox,
 // routes it through go-telegram/bot and writes what the turn kept for its
 // end. A nil turn means there was nothing to do.
-func (b *Bot) handle(ctx context.Context, tx *storage.Tx, updateID int64) (*turn, error) {
+func (b *Bot) handle(ctx context.Context, tx *storage.Tx, updateID int64, known map[string]intents.Result) (*turn, error) {
 	now := b.cfg.Now()
 	row, err := tx.BeginUpdate(ctx, updateID, now)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -363,13 +404,14 @@ func (b *Bot) handle(ctx context.Context, tx *storage.Tx, updateID int64) (*turn
 		b.log.WarnContext(ctx, "stored update unreadable; set aside", "update_id", updateID, "err", err)
 		return nil, nil
 	}
-	return b.run(ctx, tx, updateID, &upd, now)
+	return b.run(ctx, tx, updateID, &upd, now, known)
 }
 
 // run routes one update through go-telegram/bot inside tx and writes what
-// the turn kept for its end.
-func (b *Bot) run(ctx context.Context, tx *storage.Tx, updateID int64, upd *models.Update, now time.Time) (*turn, error) {
-	t := &turn{tx: tx, upd: upd, updateID: updateID, now: now}
+// the turn kept for its end; known is what was understood before the
+// transaction opened (see understandFirst).
+func (b *Bot) run(ctx context.Context, tx *storage.Tx, updateID int64, upd *models.Update, now time.Time, known map[string]intents.Result) (*turn, error) {
+	t := &turn{tx: tx, upd: upd, updateID: updateID, now: now, understood: maps.Clone(known)}
 	b.tg.ProcessUpdate(context.WithValue(ctx, turnKey{}, t), upd)
 	if t.err != nil {
 		return nil, t.err

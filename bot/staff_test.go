@@ -129,7 +129,12 @@ func (e *staffEnv) waitCalls(t *testing.T, what string, cond func([]tgfake.Call)
 	defer cancel()
 	calls, err := e.fake.WaitFor(ctx, cond)
 	if err != nil {
-		t.Fatalf("waiting for %s: %v", what, err)
+		var seen strings.Builder
+		all := e.fake.Calls()
+		for _, c := range all[max(0, len(all)-12):] {
+			fmt.Fprintf(&seen, "\n  %s chat=%d ok=%v %q", c.Method, c.ChatID, c.OK(), c.Text)
+		}
+		t.Fatalf("waiting for %s: %v; the last calls:%s", what, err, seen.String())
 	}
 	return calls
 }

@@ -87,7 +87,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger, o appOptions) (*a
 		return nil, err
 	}
 	b, err := bot.New(ctx, bot.Config{
-		Store: store, Understand: u, Answers: kb,
+		Store: store, Understand: u, Answers: kb, UnderstandFirst: cfg.OpenAIKey != "",
 		TelegramToken: o.token, TelegramAPIURL: o.apiURL, SkipGetMe: o.skipGetMe, Terminal: o.terminal,
 		StaffChatID: cfg.StaffChatID, Location: cfg.Location,
 		ClaimTimeoutUrgent: cfg.ClaimTimeoutUrgent, ClaimTimeoutNormal: cfg.ClaimTimeoutNormal,
