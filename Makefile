@@ -36,8 +36,9 @@ bench: build services
 
 eval: build
 	$(BIN) eval intents/corpus/heldout.jsonl
+	$(BIN) eval intents/corpus/dev.jsonl
 
-## model: retrain the local intent model from intents/corpus/train*.jsonl (never heldout).
+## model: retrain the local intent model from intents/corpus/train*.jsonl (never heldout or dev).
 model:
 	$(GO) generate ./intents
 

@@ -154,8 +154,8 @@ func TestOwnerMessageOpensTicket(t *testing.T) {
 		urgent           bool
 		reply            string // a fragment the reply must contain
 	}{
-		{"repair with unit", "zh-hans", "3栋2单元1201 厨房水管一直在滴水", storage.KindRepair, false, "报修"},
-		{"repair in English with common area", "en", "The light in the 12/F corridor of Block B is out", storage.KindRepair, false, "repair"},
+		{"repair with unit", "zh-hans", "3栋2单元1201 厨房水龙头关不紧，一直滴水", storage.KindRepair, false, "报修"},
+		{"repair in English with common area", "en", "The light in the 12/F corridor of Block B is not working", storage.KindRepair, false, "repair"},
 		{"complaint", "zh-hans", "楼上每天半夜装修,吵得睡不着", storage.KindComplaint, false, "投诉"},
 		{"inquiry", "zh-hans", "装修要办什么手续?", storage.KindInquiry, false, "24"},
 		{"emergency skips questions", "zh-hans", "家里水管爆了,水漫到客厅了!", storage.KindRepair, true, "🚨"},
@@ -250,7 +250,7 @@ func TestDuplicateDeliveryIsNoOp(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	const chat = 6002
-	body := tgfake.Marshal(tgfake.TextUpdate(42, chat, "zh-hans", "3栋2单元1201 厨房水管一直在滴水"))
+	body := tgfake.Marshal(tgfake.TextUpdate(42, chat, "zh-hans", "3栋2单元1201 厨房水龙头关不紧，一直滴水"))
 	// Delivered by webhook twice and once more as if polled.
 	for range 2 {
 		if code := e.post(t, body, "s3cret"); code != http.StatusOK {
@@ -266,7 +266,7 @@ func TestDuplicateDeliveryIsNoOp(t *testing.T) {
 	pollCtx, stopPoll := context.WithCancel(e.ctx)
 	defer stopPoll()
 	go e.bot.Poll(pollCtx, e.fake.URL(), tgfake.DefaultToken, time.Second)
-	upd := tgfake.TextUpdate(42, chat, "zh-hans", "3栋2单元1201 厨房水管一直在滴水")
+	upd := tgfake.TextUpdate(42, chat, "zh-hans", "3栋2单元1201 厨房水龙头关不紧，一直滴水")
 	e.fake.PushUpdate(upd, upd)
 	if _, err := e.fake.WaitFor(e.ctx, func(cs []tgfake.Call) bool {
 		n := 0
@@ -417,7 +417,7 @@ func TestMyTicketsShowsOnlyOwnTickets(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	const alice, bob = 8001, 8002
-	e.bot.SubmitRaw(e.ctx, tgfake.Marshal(tgfake.TextUpdate(1, alice, "zh-hans", "3栋2单元1201 厨房水管一直在滴水")))
+	e.bot.SubmitRaw(e.ctx, tgfake.Marshal(tgfake.TextUpdate(1, alice, "zh-hans", "3栋2单元1201 厨房水龙头关不紧，一直滴水")))
 	first := e.waitReplies(t, alice, 1)[0]
 	code := codeRe.FindString(first.Text)
 	e.bot.SubmitRaw(e.ctx, tgfake.Marshal(tgfake.TextUpdate(2, bob, "zh-hans", "/mytickets")))
@@ -545,7 +545,7 @@ func TestInquiryAnsweredThenHandedToStaff(t *testing.T) {
 // it answers 200). The sender and relay run alongside, as in serve.
 func BenchmarkIngest(b *testing.B) {
 	e := setup(b)
-	texts := []string{"3栋2单元1201 厨房水管一直在滴水", "楼上每天半夜装修,吵得睡不着", "您好", "B座1203 洗手間去水塞咗"}
+	texts := []string{"3栋2单元1201 厨房水龙头关不紧，一直滴水", "楼上每天半夜装修,吵得睡不着", "您好", "B座1203 洗手間去水塞咗"}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
@@ -571,7 +571,7 @@ func TestFailingUpdateIsKeptRetriedThenApologised(t *testing.T) {
 	t.Parallel()
 	e := setup(t, func(c *bot.Config) { c.Understand = broken{} })
 	const chat = 8301
-	if code := e.post(t, tgfake.Marshal(tgfake.TextUpdate(1, chat, "zh-hans", "3栋2单元1201 厨房水管一直在滴水")), "s3cret"); code != http.StatusOK {
+	if code := e.post(t, tgfake.Marshal(tgfake.TextUpdate(1, chat, "zh-hans", "3栋2单元1201 厨房水龙头关不紧，一直滴水")), "s3cret"); code != http.StatusOK {
 		t.Fatalf("webhook answered %d for a stored update", code)
 	}
 	if n := e.count(t, `SELECT count(*) FROM inbox WHERE update_id = 1`); n != 1 {

@@ -67,9 +67,9 @@ func joinTexts(tables ...map[string]text) map[string]text {
 
 var coreTexts = map[string]text{
 	"welcome": {
-		"您好%s，欢迎使用%s客服助手！😊\n\n您可以直接用自己的话告诉我：\n• 报修：例如「3栋2单元1201 厨房水管一直在滴水」\n• 投诉：例如「楼上每天半夜装修，吵得睡不着」\n• 咨询：例如「装修要办什么手续？」\n\n我会为您登记工单并转交客服同事跟进，处理进度会在这里通知您。紧急情况（漏水、燃气味、有人困在电梯里）请直接说明，我们会立即安排；24小时服务热线：%s。\n\n常用命令：/mytickets 我的工单 · /status 工单号 查询进度 · /cancel 工单号 撤销 · /help 帮助",
+		"您好%s，欢迎使用%s客服助手！😊\n\n您可以直接用自己的话告诉我：\n• 报修：例如「3栋2单元1201 厨房水龙头关不紧，一直滴水」\n• 投诉：例如「楼上每天半夜装修，吵得睡不着」\n• 咨询：例如「装修要办什么手续？」\n\n我会为您登记工单并转交客服同事跟进，处理进度会在这里通知您。紧急情况（漏水、燃气味、有人困在电梯里）请直接说明，我们会立即安排；24小时服务热线：%s。\n\n常用命令：/mytickets 我的工单 · /status 工单号 查询进度 · /cancel 工单号 撤销 · /help 帮助",
 		"您好%s，歡迎使用%s客服助手！😊\n\n您可以直接用自己的說話話我知：\n• 報修：例如「第8座15樓C室 廚房水喉一直滴水」\n• 投訴：例如「樓上成日半夜裝修，嘈到瞓唔著」\n• 查詢：例如「裝修要辦咩手續？」\n\n我會為您登記工單並轉交客服同事跟進，處理進度會喺呢度通知您。緊急情況（漏水、煤氣味、有人困咗喺電梯）請直接講，我們會即刻安排；24小時服務熱線：%s。\n\n常用指令：/mytickets 我的工單 · /status 工單號 查詢進度 · /cancel 工單號 撤銷 · /help 幫助",
-		"Hello%s, welcome to the %s service assistant! 😊\n\nJust tell me in your own words:\n• a repair, e.g. \"The light in the 12/F corridor of Block B is out\"\n• a complaint, e.g. \"Renovation noise upstairs every night\"\n• a question, e.g. \"How do I apply for a renovation permit?\"\n\nI will open a ticket and pass it to our service team; you will get updates right here. For emergencies (flooding, gas smell, someone stuck in a lift) just say so and we act at once; 24-hour hotline: %s.\n\nCommands: /mytickets your tickets · /status CODE progress · /cancel CODE withdraw · /help help",
+		"Hello%s, welcome to the %s service assistant! 😊\n\nJust tell me in your own words:\n• a repair, e.g. \"The light in the 12/F corridor of Block B is not working\"\n• a complaint, e.g. \"Renovation noise upstairs every night\"\n• a question, e.g. \"How do I apply for a renovation permit?\"\n\nI will open a ticket and pass it to our service team; you will get updates right here. For emergencies (flooding, gas smell, someone stuck in a lift) just say so and we act at once; 24-hour hotline: %s.\n\nCommands: /mytickets your tickets · /status CODE progress · /cancel CODE withdraw · /help help",
 	},
 	"help": {
 		"请直接描述您的问题，最好包括楼栋和房号，例如「5号楼302 卫生间下水道堵了」。\n/mytickets 查看我的工单\n/status 工单号 查看进度\n/cancel 工单号 撤销工单\n紧急情况请拨打24小时热线 %s。",

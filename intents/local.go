@@ -10,7 +10,7 @@ import (
 	"concierge/intents/internal/model"
 )
 
-//go:generate go run ./internal/train -in corpus/train.jsonl,corpus/train_extra.jsonl -out model.bin
+//go:generate go run ./internal/train -in corpus/train.jsonl,corpus/train_extra.jsonl,corpus/train_more.jsonl -out model.bin
 
 //go:embed model.bin
 var modelFile []byte

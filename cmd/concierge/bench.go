@@ -32,8 +32,8 @@ import (
 // a location, complaints, inquiries, emergencies and small talk, in the
 // three languages.
 var benchMessages = []string{
-	"3栋2单元1201 厨房水管一直在滴水",
-	"The light in the 12/F corridor of Block B is out",
+	"3栋2单元1201 厨房水龙头关不紧，一直滴水",
+	"The light in the 12/F corridor of Block B is not working",
 	"楼上每天半夜装修,吵得睡不着",
 	"装修要办什么手续?",
 	"B座1203 洗手間去水塞咗",
@@ -196,7 +196,7 @@ func bench(ctx context.Context, cfg Config, args []string, out, stderr io.Writer
 const pgbenchScript = `BEGIN;
 WITH t AS (
   INSERT INTO tickets (code, kind, queue, category, summary, body, lang, owner_id)
-  VALUES ('P-' || md5(random()::text), 'repair', 'repair', 'water', 'kitchen pipe dripping', '3栋2单元1201 厨房水管一直在滴水', 'zh-Hans', 1)
+  VALUES ('P-' || md5(random()::text), 'repair', 'repair', 'water', 'kitchen tap dripping', '3栋2单元1201 厨房水龙头关不紧，一直滴水', 'zh-Hans', 1)
   RETURNING id)
 INSERT INTO ticket_events (ticket_id, actor, kind, detail) SELECT id, 'owner', 'created', '{}' FROM t;
 COMMIT;

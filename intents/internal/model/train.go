@@ -52,7 +52,7 @@ const rareBit = 1 << 29
 // DefaultTrainConfig is the configuration the shipped model is trained with.
 var DefaultTrainConfig = TrainConfig{
 	Buckets: 1 << 17, Epochs: 30, LearnRate: 0.2, L2: 1e-6, MinDF: 2,
-	UrgentWeight: 3, UrgentRecall: 0.99, Folds: 5, Seed: 20261124, Bags: 3,
+	UrgentWeight: 3, UrgentRecall: 0.985, Folds: 5, Seed: 20261124, Bags: 3,
 }
 
 // Report describes a training run, from out-of-fold predictions.

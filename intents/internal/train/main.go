@@ -1,9 +1,10 @@
 // Command train fits the local intent model from labelled JSON lines and
 // writes the compact model file the intents package embeds. It is run by
 // `go generate ./intents` and is deterministic: the same corpus gives the
-// same bytes. It never reads heldout.jsonl; that file is for evaluation only.
+// same bytes. It never reads heldout.jsonl or dev.jsonl; those files are for
+// evaluation only.
 //
-//	go run ./intents/internal/train -in intents/corpus/train.jsonl,intents/corpus/train_extra.jsonl -out intents/model.bin
+//	go run ./intents/internal/train -in intents/corpus/train.jsonl,intents/corpus/train_extra.jsonl,intents/corpus/train_more.jsonl -out intents/model.bin
 package main
 
 import (
@@ -46,6 +47,7 @@ func main() {
 	flag.Float64Var(&model.ConceptValue, "cv", model.ConceptValue, "concept feature value (experiments only)")
 	flag.IntVar(&cfg.UrgentFeatures, "uf", cfg.UrgentFeatures, "urgent head features: 0 all, 1 unigrams and concepts, 2 concepts (experiments only)")
 	flag.IntVar(&model.FalseAlarmList, "alarms", model.FalseAlarmList, "false alarms listed with -v")
+	flag.Float64Var(&cfg.UrgentRecall, "urecall", cfg.UrgentRecall, "out-of-fold urgent recall the threshold keeps (experiments only)")
 	flag.BoolVar(&cfg.TwoLevel, "twolevel", cfg.TwoLevel, "two-level urgency decision (experiments only)")
 	flag.Float64Var(&cfg.Dropout, "dropout", cfg.Dropout, "n-gram feature dropout (experiments only)")
 	flag.IntVar(&cfg.UrgentMinDF, "umindf", cfg.UrgentMinDF, "urgent head minimum document frequency (experiments only)")
@@ -53,8 +55,8 @@ func main() {
 	flag.Parse()
 	var exs []model.Example
 	for _, path := range strings.Split(*in, ",") {
-		if strings.Contains(filepath.Base(path), "heldout") {
-			log.Fatal("train: refusing to train on a held-out file")
+		if base := filepath.Base(path); strings.Contains(base, "heldout") || strings.HasPrefix(base, "dev") {
+			log.Fatal("train: refusing to train on an evaluation file")
 		}
 		more, err := read(path)
 		if err != nil {
