@@ -35,7 +35,7 @@ func (b *Bot) onStart(ctx context.Context, t *turn) error {
 		if o.Lang == LangEn {
 			name = " " + first
 		} else {
-			name = "," + first
+			name = "\uff0c" + first // 您好，小明，欢迎…
 		}
 	}
 	return b.say(ctx, t, o, "welcome", name, b.estate(o.Lang), b.cfg.Hotline)

@@ -124,3 +124,26 @@ func TestWhatSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestHasClock(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"明天下午3点", true},
+		{"十點後", true},
+		{"12号上午", true},
+		{"3:30 ok", true},
+		{"after 6pm", true},
+		{"有点漏水", false},
+		{"我唔知點閂", false},
+		{"5号楼302", false},
+		{"B座12號舖", false},
+		{"厨房水龙头坏了", false},
+	} {
+		if got := hasClock(c.text); got != c.want {
+			t.Errorf("hasClock(%q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}

@@ -714,19 +714,45 @@ func TestUrgentMessageOpensNewTicket(t *testing.T) {
 	}
 }
 
+// TestVisitTimeOffer: under the photo / visit-time offer a time is
+// recorded on the ticket; an emergency or a new request that happens to say
+// when ("點" is also "how", "号" a building) is handled as a new message.
 func TestVisitTimeOffer(t *testing.T) {
 	t.Parallel()
-	f := followSetup(t)
-	const chat = 12401
-	tk := f.openRepair(t, chat, 1)
-	hasButton(t, f.reply(t, chat, 1), fmt.Sprintf("ex:%d", tk.ID))
-	f.say(t, chat, "明天下午3点")
-	if got := f.reply(t, chat, 2).Text; !strings.Contains(got, tk.Code) {
-		t.Errorf("visit time reply %q", got)
+	cases := []struct {
+		name, text string
+		visit      bool // recorded as the visit time
+		urgent     int  // urgent tickets after it
+		tickets    int
+	}{
+		{"a time", "明天下午3点", true, 0, 1},
+		{"a time in Cantonese", "聽日朝早十點後都得", true, 0, 1},
+		{"an emergency saying how", "救命呀 屋企個熱水爐爆咗 啲水一路噴出嚟 我唔知點閂", false, 1, 2},
+		{"a new repair in another building", "另外5号楼302 卫生间下水道堵了", false, 0, 2},
 	}
-	f.waitProcessed(t)
-	if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'visit_time'`, tk.ID); n != 1 {
-		t.Errorf("visit time not recorded")
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := followSetup(t)
+			chat := int64(12401 + 10*i)
+			tk := f.openRepair(t, chat, 1)
+			hasButton(t, f.reply(t, chat, 1), fmt.Sprintf("ex:%d", tk.ID))
+			f.say(t, chat, c.text)
+			got := f.reply(t, chat, 2).Text
+			f.waitProcessed(t)
+			if n := f.count(t, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'visit_time'`, tk.ID); (n == 1) != c.visit {
+				t.Errorf("%d visit times recorded, want %v (reply %q)", n, c.visit, got)
+			}
+			if c.visit && !strings.Contains(got, tk.Code) {
+				t.Errorf("visit time reply %q", got)
+			}
+			if n := f.count(t, `SELECT count(*) FROM tickets WHERE urgent`); n != c.urgent {
+				t.Errorf("%d urgent tickets, want %d (reply %q)", n, c.urgent, got)
+			}
+			if n := f.count(t, `SELECT count(*) FROM tickets`); n != c.tickets {
+				t.Errorf("%d tickets, want %d (reply %q)", n, c.tickets, got)
+			}
+		})
 	}
 }
 

@@ -129,12 +129,15 @@ var whoWords = []string{
 var whenWords = []string{
 	"今天", "昨天", "前天", "每天", "天天", "每晚", "晚上", "半夜", "凌晨", "早上", "上午", "中午", "下午", "傍晚", "夜里", "周末",
 	"星期", "礼拜", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "最近", "经常", "一直", "总是", "刚才", "刚刚", "现在",
-	"今早", "今晚", "昨晚", "上周", "上个月", "这几天", "这周", "号", "点", "点钟",
-	"琴日", "今日", "尋晚", "成日", "而家", "啱啱", "朝早", "夜晚", "禮拜", "最近", "經常", "每日", "點",
+	"今早", "今晚", "昨晚", "上周", "上个月", "这几天", "这周", "点钟",
+	"琴日", "今日", "尋晚", "成日", "而家", "啱啱", "朝早", "夜晚", "禮拜", "最近", "經常", "每日", "點鐘",
 	"today", "yesterday", "tonight", "last night", "morning", "afternoon", "evening", "night", "every", "always", "week",
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "just now", "right now", "o'clock", "daily",
 }
 
+// hasClock reports whether s names a time or a date by number: "3:30",
+// "3pm", "3点", "十點", "12号" ("5号楼" is a building, not a date). A bare
+// 点 or 號 says nothing of time: "有点漏水" (a bit), "點閂" (how to shut).
 func hasClock(s string) bool {
 	l := strings.ToLower(s)
 	for i := 0; i+2 < len(l); i++ {
@@ -142,7 +145,21 @@ func hasClock(s string) bool {
 			return true
 		}
 	}
+	rs := []rune(l)
+	for i := 1; i < len(rs); i++ {
+		if !strings.ContainsRune("点點时時号號", rs[i]) || !isNumeral(rs[i-1]) {
+			continue
+		}
+		if i+1 < len(rs) && strings.ContainsRune("楼樓栋棟座房室铺舖", rs[i+1]) {
+			continue
+		}
+		return true
+	}
 	return strings.Contains(l, "am") && hasDigits(l) || strings.Contains(l, "pm") && hasDigits(l)
+}
+
+func isNumeral(r rune) bool {
+	return '0' <= r && r <= '9' || strings.ContainsRune("一二三四五六七八九十两兩", r)
 }
 
 // askSlot asks for one missing slot and remembers it was asked.
@@ -254,6 +271,15 @@ func (b *Bot) answerExtras(ctx context.Context, t *turn, o *owner, text, photo s
 		return false, b.reset(ctx, t, o) // not an answer: handle it as any message
 	}
 	if photo == "" {
+		// An emergency or a new request that happens to say when ("现在",
+		// "一直", "3点") is not a time for the visit.
+		r, err := b.understand(ctx, t, text)
+		if err != nil {
+			return true, err
+		}
+		if r.Urgent || (r.Intent == intents.Repair || r.Intent == intents.Complaint) && r.Confident() && r.Category != intents.CatOther {
+			return false, b.reset(ctx, t, o)
+		}
 		if err := t.tx.AddEvent(ctx, storage.Event{TicketID: tk.ID, At: t.now, Actor: storage.ActorOwner, Kind: "visit_time",
 			Detail: map[string]any{"text": text}}); err != nil {
 			return true, err

@@ -54,7 +54,8 @@ func chat(ctx context.Context, cfg Config, log *slog.Logger, in io.Reader, out i
 			if data, msgID, ok := a.bot.PressButton(n); ok {
 				u.CallbackQuery = &models.CallbackQuery{ID: strconv.FormatInt(u.ID, 10), From: terminalUser(userID), Data: data,
 					Message: models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage,
-						Message: &models.Message{ID: int(msgID), Chat: models.Chat{ID: userID, Type: models.ChatTypePrivate}}}}
+						// A message without a date is an inaccessible one to the library.
+						Message: &models.Message{ID: int(msgID), Date: int(time.Now().Unix()), Chat: models.Chat{ID: userID, Type: models.ChatTypePrivate}}}}
 			}
 		}
 		if u.CallbackQuery == nil {
