@@ -770,6 +770,7 @@ func TestSlotFilling(t *testing.T) {
 		{"complaint asks only when", []string{"有人把车停在消防通道", "每天晚上"}, []string{"什么时候"}, storage.KindComplaint, "每天晚上"},
 		{"complaint asks at most two", []string{"垃圾没人清理", "楼道", "昨天"}, []string{"哪里", "什么时候"}, storage.KindComplaint, "昨天"},
 		{"complete complaint asks nothing", []string{"上周保洁员态度很差"}, nil, storage.KindComplaint, "保洁"},
+		{"how long it lasted says when", []string{"B座的电梯坏了三天了都没人来修,太过分了"}, nil, storage.KindComplaint, "三天"},
 		{"skip moves on", []string{"坏了", "跳过", "skip"}, []string{"什么坏了", "位置"}, storage.KindRepair, "坏了"},
 		{"cancel ends it", []string{"坏了", "取消"}, []string{"什么坏了"}, "", ""},
 		{"emergency asks nothing", []string{"家里水管爆了,水漫到客厅了!"}, nil, storage.KindRepair, "水管"},

@@ -133,6 +133,8 @@ var whenWords = []string{
 	"琴日", "今日", "尋晚", "成日", "而家", "啱啱", "朝早", "夜晚", "禮拜", "最近", "經常", "每日", "點鐘",
 	"today", "yesterday", "tonight", "last night", "morning", "afternoon", "evening", "night", "every", "always", "week",
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "just now", "right now", "o'clock", "daily",
+	// how long it has lasted says when too: "broken for 3 days", "三天了"
+	"天了", "几天", "多天", "个月", "小时", "日了", "幾日", "個月", "鐘頭", "days", "weeks", "months", "hours", "since", "ago",
 }
 
 // hasClock reports whether s names a time or a date by number: "3:30",
