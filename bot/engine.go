@@ -249,10 +249,7 @@ func (b *Bot) understandFirst(ctx context.Context, upd *models.Update) map[strin
 	if !b.cfg.UnderstandFirst || upd.Message == nil || upd.Message.Chat.Type != models.ChatTypePrivate {
 		return nil
 	}
-	text := strings.TrimSpace(upd.Message.Text)
-	if text == "" {
-		text = strings.TrimSpace(upd.Message.Caption)
-	}
+	text := ownerWords(upd.Message)
 	if strings.HasPrefix(text, "/") || !hasLetters(text) && !hasDigits(text) {
 		return nil
 	}

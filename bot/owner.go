@@ -151,6 +151,15 @@ func (b *Bot) say(ctx context.Context, t *turn, o *owner, key string, args ...an
 	return b.send(ctx, t, o.ChatID, Out{Text: T(o.Lang, key, args...)}, false)
 }
 
+// ownerWords is what an owner's message says: its text, or a photo's
+// caption, trimmed. The turn and understandFirst read it the same way.
+func ownerWords(m *models.Message) string {
+	if text := strings.TrimSpace(m.Text); text != "" {
+		return text
+	}
+	return strings.TrimSpace(m.Caption)
+}
+
 // onOwnerMessage handles everything a private chat sends that no command or
 // button handler took: words, photos, stickers and the rest.
 func (b *Bot) onOwnerMessage(ctx context.Context, t *turn) error {
@@ -161,10 +170,7 @@ func (b *Bot) onOwnerMessage(ctx context.Context, t *turn) error {
 	if m.Chat.Type != models.ChatTypePrivate {
 		return nil // a group that is not the staff group: ignore politely
 	}
-	text := strings.TrimSpace(m.Text)
-	if text == "" {
-		text = strings.TrimSpace(m.Caption)
-	}
+	text := ownerWords(m)
 	probe := text
 	if strings.HasPrefix(probe, "/") {
 		probe = ""
